@@ -1,0 +1,58 @@
+# Two commands do everything on a fresh machine with Python 3.11+ and make:
+#   make lab    set up .venv if needed, open the course in JupyterLab (127.0.0.1, token auth)
+#   make test   set up .venv if needed, run every test (unit, doctests, notebooks, browser)
+# Other targets: make execute (regenerate stored notebook outputs), make student (student
+# version into build/student), make bench (print the benchmark tables), make lock, make clean.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+LOCK   := requirements/lock.txt
+EXTRAS ?= notebook,test,bench
+PORT   ?= 8888
+
+.PHONY: lab test unit notebooks browser execute student bench lock clean help
+
+help:
+	@sed -n '1,6p' Makefile
+
+$(STAMP): pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=/path/to/python3.11")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[$(EXTRAS)]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
+	    --ServerApp.root_dir=notebooks --ServerApp.open_browser=False \
+	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+test: $(STAMP)
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-cell-timeout=120
+
+unit: $(STAMP)
+	$(PY) -m pytest tests calclib
+
+notebooks: $(STAMP)
+	$(PY) -m pytest notebooks --nbval --nbval-current-env --nbval-cell-timeout=120
+
+browser: $(STAMP)
+	$(PY) -m pytest tests/browser
+
+execute: $(STAMP)
+	$(PY) tools/execute_notebooks.py notebooks/*.ipynb
+
+student: $(STAMP)
+	$(PY) tools/make_student.py notebooks build/student
+
+bench: $(STAMP)
+	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+# Rewrite the lock from what is installed in .venv (after changing pyproject.toml).
+lock: $(STAMP)
+	$(PY) -m pip freeze --exclude-editable --exclude calclib > $(LOCK)
+
+clean:
+	rm -rf $(VENV) build .pytest_cache

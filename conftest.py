@@ -1,0 +1,31 @@
+"""Project-wide pytest set-up.
+
+* nbval's sanitize file is set here with an absolute path (nbval opens it
+  relative to the current directory, so a relative path in addopts breaks).
+* ``requires(module)`` imports an optional dependency or skips with a visible
+  reason; under CI (``CI=true``) a missing dependency is a failure, never a skip.
+"""
+import importlib
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def pytest_configure(config):
+    if getattr(config.option, "nbval", False) or getattr(config.option, "nbval_lax", False):
+        config.option.nbval_sanitize_with = str(ROOT / "notebooks" / "nbval_sanitize.cfg")
+
+
+def requires(module, why=""):
+    """Import `module`, or skip (locally) / fail (in CI) with a clear reason."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        msg = f"optional dependency {module!r} is not installed ({exc}); {why}".rstrip("; ")
+        if IN_CI:
+            pytest.fail(msg + " -- CI must install it", pytrace=False)
+        pytest.skip(msg)
