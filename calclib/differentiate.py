@@ -1,0 +1,926 @@
+"""Numerical derivatives.
+
+Finite differences (forward, backward, central, second), the complex step,
+Richardson extrapolation, and the multivariable versions: partial
+derivative, gradient, Jacobian, Hessian and directional derivative.
+
+Argument order follows scipy: the function ``f`` first, the point ``x``
+second. One-variable functions work elementwise on an array ``x`` (``f`` is
+called once on the whole array); ``partial``, ``gradient``, ``jacobian``,
+``hessian`` and ``directional_derivative`` take a 1-D ``x`` holding the ``n``
+inputs of a function of several variables.
+
+How big should the step be?
+---------------------------
+A finite difference has two errors that pull in opposite directions: the
+*truncation* error of the formula (smaller for smaller ``h``) and the
+*rounding* error of subtracting two nearly equal numbers (about
+``eps * |f| / h``, larger for smaller ``h``). Balancing the two gives the
+default steps of :func:`default_step`, scaled to the size of ``x``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._validation import (
+    as_float_array,
+    check_callable,
+    check_finite_output,
+    check_int,
+    check_step,
+)
+
+__all__ = [
+    "EPS",
+    "METHODS",
+    "RichardsonResult",
+    "default_step",
+    "difference_quotient",
+    "forward_difference",
+    "backward_difference",
+    "central_difference",
+    "complex_step",
+    "richardson",
+    "derivative",
+    "second_derivative",
+    "partial",
+    "gradient",
+    "jacobian",
+    "hessian",
+    "directional_derivative",
+]
+
+EPS = float(np.finfo(float).eps)  # 2.2e-16, the spacing of floats near 1
+
+#: Methods accepted by :func:`derivative`.
+METHODS = ("forward", "backward", "central", "complex", "richardson")
+
+# The default step is h = EPS**power * scale, where scale = max(|x|, floor)
+# (and scale = 1 at x = 0). Each power balances truncation against rounding:
+#   forward/backward: error ~ h + eps/h    -> best h ~ eps^(1/2)
+#   central:          error ~ h^2 + eps/h  -> best h ~ eps^(1/3)
+#   second:           error ~ h^2 + eps/h^2 -> best h ~ eps^(1/4)
+# The floor stops the step from shrinking to nothing for tiny nonzero x. The
+# second derivative divides by h^2, so it needs a larger floor.
+_STEP_RULES = {
+    # method:    (power, floor)
+    "forward": (1 / 2, 1e-3),
+    "backward": (1 / 2, 1e-3),
+    "central": (1 / 3, 1e-3),
+    "second": (1 / 4, 1e-2),
+}
+_RICHARDSON_FRACTION = 0.5  # first Richardson step: half the scale of x
+_COMPLEX_STEP = 1e-20
+_STEP_METHODS = tuple(_STEP_RULES) + ("complex", "richardson")
+
+
+# --------------------------------------------------------------------------
+# private helpers
+# --------------------------------------------------------------------------
+def _scale(x, floor):
+    """|x| with a floor for tiny nonzero x, and 1 at x = 0."""
+    ax = np.abs(x)
+    return np.where(ax == 0, 1.0, np.maximum(ax, floor))
+
+
+def _out(value):
+    """0-d arrays become plain Python numbers; other arrays are returned as they are."""
+    value = np.asarray(value)
+    return value.item() if value.ndim == 0 else value
+
+
+def _call(f, t, x, h=None, elementwise=True, check_nan=True):
+    """Return f(t) as an array, refusing nan (and non-elementwise output).
+
+    `x` is the user's point (for the error message), `t` where f is evaluated.
+    """
+    with np.errstate(invalid="ignore"):  # nan becomes our own clear error below
+        value = np.asarray(f(t))
+    if elementwise and np.ndim(t) > 0 and value.shape != np.shape(t):
+        raise ValueError(
+            f"`f` must work elementwise on arrays: for an input of shape {np.shape(t)} it "
+            f"returned shape {value.shape}. For a function of several variables use "
+            "`gradient`, `jacobian` or `partial`."
+        )
+    if not check_nan:
+        return value
+    try:
+        check_finite_output(value, x)
+    except ValueError as exc:
+        if h is None:
+            raise
+        raise ValueError(
+            f"{exc} (f was evaluated at x ± h with h={np.round(h, 15)!s:.60}; "
+            "close to the edge of the domain of `f` pass a smaller `h`)"
+        ) from None
+    return value
+
+
+def _steps(x, h, method):
+    """The step(s) to use: the default for `method`, or the user's `h`."""
+    if h is None:
+        return default_step(x, method)
+    return check_step(h)
+
+
+def _exact(x, h):
+    """Round the step so that x + h is exactly h away from x.
+
+    ``x + h`` is rounded to the nearest float, so the points are not exactly
+    ``h`` apart; using ``(x + h) - x`` removes that error (a classic trick).
+    """
+    hh = (x + h) - x
+    if np.any(hh == 0):
+        raise ValueError(
+            f"`h` is too small for x: x + h == x in floating point (h={h!s:.40}, x={x!s:.40}); "
+            "use a larger `h` (or h=None for the default)"
+        )
+    return hh
+
+
+def _check_method(method, valid):
+    if method not in valid:
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, valid))}; got {method!r}")
+
+
+def _as_point(x):
+    """A 1-D float array of the n inputs of a function of several variables."""
+    x = as_float_array(x, "x", ndim=1)
+    if x.size == 0:
+        raise ValueError("`x` must hold at least one input, got an empty array")
+    return x
+
+
+def _point_steps(x, h, method):
+    """Per-coordinate steps for a 1-D point `x` (shape (n,))."""
+    steps = _steps(x, h, method)
+    try:
+        return np.broadcast_to(steps, x.shape).astype(float)
+    except ValueError:
+        raise ValueError(
+            f"`h` must be a number or an array of shape {x.shape} (one step per input), "
+            f"got shape {np.shape(steps)}"
+        ) from None
+
+
+def _shift(x, i, step):
+    """Copy of the 1-D point x with step added to coordinate i."""
+    y = x.copy()
+    y[i] += step
+    return y
+
+
+# --------------------------------------------------------------------------
+# one variable
+# --------------------------------------------------------------------------
+def default_step(x, method="central"):
+    """Near-optimal default step for a finite-difference method at `x`.
+
+    Parameters
+    ----------
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    method : {"central", "forward", "backward", "second", "richardson", "complex"}
+        ``"second"`` is the step of :func:`second_derivative`,
+        ``"richardson"`` the first (largest) step of :func:`richardson`.
+
+    Returns
+    -------
+    h : float or ndarray
+        Positive step(s), same shape as `x`.
+
+    Notes
+    -----
+    ``h = eps**p * scale`` with ``p = 1/2`` (forward, backward), ``1/3``
+    (central) or ``1/4`` (second derivative): the powers that balance the
+    truncation error against the rounding error ``eps * |f| / h``. The scale
+    is ``|x|``, so the step is relative and ``x - h`` stays positive for
+    ``log`` at ``1e-3`` or ``x**2.5`` at ``0.01``. It has a floor of ``1e-3``
+    (``1e-2`` for the second derivative) so that it does not vanish for tiny
+    nonzero ``x``, and is ``1`` at ``x = 0`` where ``|x|`` says nothing about
+    the function's scale. Richardson starts at ``h0 = scale / 2`` and the
+    complex step uses ``1e-20`` everywhere.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import default_step, EPS
+    >>> np.allclose(default_step(1.0), EPS ** (1 / 3))
+    True
+    >>> np.allclose(default_step([100.0, 1e-3, 0.0], "forward"), np.sqrt(EPS) * np.array([100, 1e-3, 1]))
+    True
+    """
+    _check_method(method, _STEP_METHODS)
+    x = as_float_array(x)
+    if method == "complex":
+        return _out(np.full(x.shape, _COMPLEX_STEP))
+    if method == "richardson":
+        return _out(_RICHARDSON_FRACTION * _scale(x, _STEP_RULES["central"][1]))
+    power, floor = _STEP_RULES[method]
+    return _out(EPS**power * _scale(x, floor))
+
+
+def difference_quotient(f, x, h):
+    """Average rate of change of `f` over ``[x, x + h]``: ``(f(x+h) - f(x)) / h``.
+
+    The slope of the secant line through ``(x, f(x))`` and ``(x+h, f(x+h))``;
+    its limit as ``h -> 0`` is the derivative.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Left end of the interval.
+    h : float or array_like
+        Width of the interval. Any nonzero finite number: a negative `h`
+        gives the average rate over ``[x + h, x]``. An array of steps is
+        handy to watch the quotient approach the derivative.
+
+    Returns
+    -------
+    float or ndarray
+        The difference quotient, shape of ``x + h``.
+
+    Notes
+    -----
+    As an estimate of ``f'(x)`` its error is ``O(h)`` (it is the forward
+    difference), plus a rounding error ``~ eps * |f| / |h|`` that grows as
+    `h` shrinks.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import difference_quotient
+    >>> np.allclose(difference_quotient(lambda x: x**2, 1.0, 0.5), 2.5)   # (1.5**2 - 1) / 0.5
+    True
+    >>> np.allclose(difference_quotient(np.exp, 0.0, [1e-1, 1e-3, 1e-5]), [1.0517, 1.0005, 1.0], atol=1e-4)
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = as_float_array(h, "h")
+    if not np.all(np.isfinite(h)) or np.any(h == 0):
+        raise ValueError(f"`h` must be nonzero and finite, got {_out(h)!r:.60}")
+    return _out((_call(f, x + h, x, h) - _call(f, x, x)) / h)
+
+
+def forward_difference(f, x, h=None):
+    """Forward difference ``(f(x + h) - f(x)) / h``, error ``O(h)``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    h : float or array_like, optional
+        Positive step. Default ``sqrt(eps) * |x|`` (see :func:`default_step`).
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f'(x)``.
+
+    Notes
+    -----
+    Error order 1: halving `h` halves the truncation error ``h |f''| / 2``.
+    With the default step the total error is about ``1e-8`` (relative).
+    The step is rounded so that ``x + h`` is exactly `h` away from `x`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import forward_difference
+    >>> np.allclose(forward_difference(np.sin, 1.0), np.cos(1.0), rtol=1e-7)
+    True
+    >>> np.allclose(forward_difference(lambda x: x**2, 3.0, h=0.1), 6.1)   # error exactly h
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = _exact(x, _steps(x, h, "forward"))
+    return _out((_call(f, x + h, x, h) - _call(f, x, x)) / h)
+
+
+def backward_difference(f, x, h=None):
+    """Backward difference ``(f(x) - f(x - h)) / h``, error ``O(h)``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    h : float or array_like, optional
+        Positive step. Default ``sqrt(eps) * |x|`` (see :func:`default_step`).
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f'(x)``.
+
+    Notes
+    -----
+    Error order 1, like the forward difference but with the opposite sign
+    of the leading error term ``-h f''(x) / 2``. Only uses ``f`` at and to
+    the left of `x` (useful at the right end of a domain).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import backward_difference
+    >>> np.allclose(backward_difference(np.sin, 1.0), np.cos(1.0), rtol=1e-7)
+    True
+    >>> np.allclose(backward_difference(lambda x: x**2, 3.0, h=0.1), 5.9)  # error exactly -h
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = _exact(x, -_steps(x, h, "backward"))  # a negative step, so x + h is left of x
+    return _out((_call(f, x, x) - _call(f, x + h, x, -h)) / -h)
+
+
+def central_difference(f, x, h=None):
+    """Central difference ``(f(x + h) - f(x - h)) / (2h)``, error ``O(h^2)``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    h : float or array_like, optional
+        Positive step. Default ``eps**(1/3) * |x|`` (see :func:`default_step`).
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f'(x)``.
+
+    Notes
+    -----
+    Error order 2: the ``f''`` terms of the two Taylor expansions cancel,
+    leaving ``h^2 f'''(x) / 6``. With the default step the total error is
+    about ``1e-11`` to ``1e-10`` (relative) where ``x`` is of order 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import central_difference
+    >>> np.allclose(central_difference(np.sin, 1.0), np.cos(1.0), rtol=1e-10)
+    True
+    >>> x = np.linspace(0, 3, 7)
+    >>> np.allclose(central_difference(np.exp, x), np.exp(x), rtol=1e-9)
+    True
+    >>> np.allclose(central_difference(lambda x: x**3, 1.0, h=0.1), 3.01)  # error h**2 exactly
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = _exact(x, _steps(x, h, "central"))
+    xp, xm = x + h, x - h
+    return _out((_call(f, xp, x, h) - _call(f, xm, x, h)) / (xp - xm))
+
+
+def complex_step(f, x, h=1e-20):
+    """Complex-step derivative ``Im f(x + i h) / h``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, *analytic* and written with operations that
+        accept complex numbers (numpy ufuncs, ``+ - * / **``), vectorised
+        over numpy arrays.
+    x : float or array_like
+        Real point(s) where the derivative is wanted.
+    h : float, optional
+        Positive step along the imaginary axis. Default ``1e-20``.
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f'(x)``.
+
+    Notes
+    -----
+    Error order 2 (``h^2 f'''(x) / 6``) with **no subtractive cancellation**:
+    there is no difference of two nearly equal numbers, so `h` can be tiny
+    and the result is exact to rounding (relative error ~1e-16). It is
+    silently wrong for code that is not analytic on complex numbers, such as
+    ``abs``, ``max`` or comparisons; a function that returns real values for
+    complex input is refused.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import complex_step
+    >>> np.allclose(complex_step(np.sin, 1.0), np.cos(1.0), rtol=1e-15, atol=0)
+    True
+    >>> np.allclose(complex_step(lambda x: np.exp(x) / x, 2.0), np.exp(2.0) / 4, rtol=1e-15)
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = check_step(h, allow_none=False)
+    z = x + 1j * h
+    try:
+        value = _call(f, z, x)
+    except TypeError as exc:
+        raise TypeError(
+            "`f` must accept complex input for the complex-step method (use numpy "
+            f"functions such as np.sin rather than math.sin); calling it raised: {exc}"
+        ) from exc
+    if not np.iscomplexobj(value):
+        raise TypeError(
+            "`f` returned real values for complex input, so the complex step cannot see its "
+            "derivative; avoid abs, max, np.real and comparisons inside `f`"
+        )
+    return _out(value.imag / h)
+
+
+@dataclass(frozen=True)
+class RichardsonResult:
+    """Result of :func:`richardson` (fields named as in scipy.differentiate).
+
+    Attributes
+    ----------
+    df : float or ndarray
+        Best estimate of the derivative.
+    error : float or ndarray
+        Estimate of its absolute error.
+    nfev : int or ndarray
+        Number of evaluations of ``f`` (per point).
+    nit : int or ndarray
+        Number of steps (rows of the extrapolation table) used.
+    h : float or ndarray
+        Smallest step used by the best estimate.
+    x : float or ndarray
+        The point(s).
+    success : bool or ndarray
+        Whether the error estimate fell below ``1e-8 * |df|`` (if not, the
+        result is the best found in `maxiter` steps, possibly poor).
+    """
+
+    df: float | np.ndarray
+    error: float | np.ndarray
+    nfev: int | np.ndarray
+    nit: int | np.ndarray
+    h: float | np.ndarray
+    x: float | np.ndarray
+    success: bool | np.ndarray
+
+
+_TRUST_RTOL = 1e-8  # an error estimate above this (relative) is not trusted
+_PATIENCE = 2  # stop after this many steps without a better estimate
+
+
+def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
+    """Derivative by Richardson extrapolation of central differences (Ridders' method).
+
+    Central differences ``D(h)`` are computed for shrinking steps
+    ``h0, h0/c, h0/c**2, ...`` (``c = step_factor``). Since
+    ``D(h) = f'(x) + a h^2 + b h^4 + ...``, combining neighbours cancels the
+    error terms one power at a time (Neville's table). Each table entry comes
+    with an error estimate; the entry with the smallest one is returned.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    h0 : float or array_like, optional
+        First (largest) step. Default ``|x| / 2`` (see :func:`default_step`).
+        Where ``f(x ± h0)`` is nan (outside the domain of `f`) it is halved
+        until it is not.
+    step_factor : float, optional
+        Ratio between successive steps, > 1. Default 1.4.
+    maxiter : int, optional
+        Largest number of steps. Default 30.
+
+    Returns
+    -------
+    RichardsonResult
+        With fields ``df``, ``error``, ``nfev``, ``nit``, ``h``, ``x``, ``success``.
+
+    Notes
+    -----
+    Column ``j`` of the table has error order ``2j + 2``, so the order grows
+    as long as rounding allows; typical relative errors are ``1e-13`` to
+    ``1e-15``. The search stops when the error estimate has not improved for
+    two steps (once it is below ``1e-8 * |df|``: at large steps rows may
+    agree by accident) or after `maxiter` steps. Steps only shrink, so the
+    points stay inside ``[x - h0, x + h0]``. Ridders (1982), *Numerical
+    Recipes* section 5.7.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import richardson
+    >>> res = richardson(np.exp, 1.0)
+    >>> np.allclose(res.df, np.e, rtol=1e-13, atol=0)
+    True
+    >>> bool(res.error < 1e-11), bool(res.success)
+    (True, True)
+    >>> np.allclose(richardson(np.log, [1e-3, 1.0, 1e3]).df, [1e3, 1.0, 1e-3], rtol=1e-12)
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    if h0 is None:
+        h = np.asarray(default_step(x, "richardson"), dtype=float)
+    else:
+        h = np.broadcast_to(check_step(h0, "h0", allow_none=False), x.shape).astype(float)
+    try:
+        step_factor = float(step_factor)
+    except (TypeError, ValueError):
+        raise TypeError(f"`step_factor` must be a number > 1, got {step_factor!r:.60}") from None
+    if not (np.isfinite(step_factor) and step_factor > 1):
+        raise ValueError(f"`step_factor` must be a number > 1, got {step_factor!r}")
+    maxiter = check_int(maxiter, "maxiter", minimum=2)
+
+    def central(h, check_nan=True):
+        h = _exact(x, h)
+        xp, xm = x + h, x - h
+        return (_call(f, xp, x, h, check_nan=check_nan) - _call(f, xm, x, h, check_nan=check_nan)) / (xp - xm)
+
+    # First row. Where f(x ± h0) is nan the step left the domain of f: halve it.
+    nfev = np.zeros(x.shape, dtype=int)
+    for _ in range(60):
+        d = central(h, check_nan=False)
+        nfev += 2
+        if not np.any(np.isnan(d)):
+            break
+        h = np.where(np.isnan(d), h / 2, h)
+    else:
+        central(h)  # raises the nan error: f is nan at x itself
+
+    row = [d]
+    best, err, h_best = d, np.full(x.shape, np.inf), h
+    nit = np.ones(x.shape, dtype=int)
+    stale = np.zeros(x.shape, dtype=int)
+    active = np.ones(x.shape, dtype=bool)
+    for i in range(1, maxiter):
+        h = h / step_factor
+        new = [central(h)]
+        nfev, nit = nfev + 2 * active, nit + active
+        improved = np.zeros(x.shape, dtype=bool)
+        c = step_factor**2
+        for j in range(1, i + 1):
+            # Cancel the h^(2j) error term of the two neighbours.
+            new.append((c * new[j - 1] - row[j - 1]) / (c - 1))
+            c *= step_factor**2
+            e = np.maximum(np.abs(new[j] - new[j - 1]), np.abs(new[j] - row[j - 1]))
+            better = active & (e <= err)
+            best, err, h_best = np.where(better, new[j], best), np.where(better, e, err), np.where(better, h, h_best)
+            improved |= better
+        stale = np.where(improved, 0, stale + 1)
+        trusted = err <= _TRUST_RTOL * np.abs(best)
+        active &= ~((stale >= _PATIENCE) & trusted)
+        if not np.any(active):
+            break
+        row = new
+    success = err <= _TRUST_RTOL * np.abs(best)
+    return RichardsonResult(
+        df=_out(best), error=_out(err), nfev=_out(nfev), nit=_out(nit),
+        h=_out(h_best), x=_out(x), success=_out(success),
+    )
+
+
+def derivative(f, x, *, method="central", h=None):
+    """Derivative of a function of one variable by the chosen method.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where the derivative is wanted.
+    method : {"central", "forward", "backward", "complex", "richardson"}
+        Which formula to use. Default ``"central"``.
+    h : float or array_like, optional
+        The step (the first step `h0` for ``"richardson"``). Default: see
+        :func:`default_step`.
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f'(x)``.
+
+    Notes
+    -----
+    Error orders: forward and backward ``O(h)``, central ``O(h^2)``, complex
+    step ``O(h^2)`` without cancellation (exact to rounding), Richardson
+    ``O(h^(2k))`` with ``k`` growing until rounding stops it. Typical
+    relative errors with default steps: 1e-8, 1e-8, 1e-11, 1e-16, 1e-14.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import derivative
+    >>> [bool(np.isclose(derivative(np.sin, 1.0, method=m), np.cos(1.0), rtol=1e-7))
+    ...  for m in ("forward", "backward", "central", "complex", "richardson")]
+    [True, True, True, True, True]
+    """
+    _check_method(method, METHODS)
+    if method == "forward":
+        return forward_difference(f, x, h)
+    if method == "backward":
+        return backward_difference(f, x, h)
+    if method == "central":
+        return central_difference(f, x, h)
+    if method == "complex":
+        return complex_step(f, x, _COMPLEX_STEP if h is None else h)
+    return richardson(f, x, h).df
+
+
+def second_derivative(f, x, h=None):
+    """Second derivative by the central formula ``(f(x+h) - 2 f(x) + f(x-h)) / h^2``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of one variable, vectorised over numpy arrays.
+    x : float or array_like
+        Point(s) where ``f''`` is wanted.
+    h : float or array_like, optional
+        Positive step. Default ``eps**(1/4) * |x|`` (see :func:`default_step`).
+
+    Returns
+    -------
+    float or ndarray
+        Estimate of ``f''(x)``.
+
+    Notes
+    -----
+    Error order 2: the leading error is ``h^2 f''''(x) / 12``. Rounding is
+    amplified by ``1/h^2``, so the best relative error is only about
+    ``sqrt(eps) ~ 1e-8``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import second_derivative
+    >>> np.allclose(second_derivative(np.sin, 1.0), -np.sin(1.0), rtol=1e-6)
+    True
+    >>> np.allclose(second_derivative(lambda x: x**3, [0.0, 1.0, 2.0]), [0.0, 6.0, 12.0], atol=1e-5)
+    True
+    """
+    check_callable(f)
+    x = as_float_array(x)
+    h = _exact(x, _steps(x, h, "second"))
+    return _out((_call(f, x + h, x, h) - 2 * _call(f, x, x) + _call(f, x - h, x, h)) / h**2)
+
+
+# --------------------------------------------------------------------------
+# several variables
+# --------------------------------------------------------------------------
+def partial(f, x, i, h=None):
+    """Partial derivative ``df/dx_i`` at the point `x` (central difference).
+
+    Parameters
+    ----------
+    f : callable
+        Function of the 1-D array `x` (its ``n`` inputs).
+    x : array_like, shape (n,)
+        The point.
+    i : int
+        Which input to vary, ``0 <= i < n``.
+    h : float or array_like, optional
+        Positive step (or one per input). Default as in :func:`central_difference`.
+
+    Returns
+    -------
+    float or ndarray
+        ``(f(x + h e_i) - f(x - h e_i)) / (2h)``, shaped like ``f(x)``.
+
+    Notes
+    -----
+    Error order 2, as for :func:`central_difference`. Only input `i` moves;
+    all others are held fixed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import partial
+    >>> f = lambda x: x[0]**2 * x[1]
+    >>> np.allclose([partial(f, [3.0, 2.0], 0), partial(f, [3.0, 2.0], 1)], [12.0, 9.0])
+    True
+    """
+    check_callable(f)
+    x = _as_point(x)
+    i = check_int(i, "i", minimum=0)
+    if i >= x.size:
+        raise ValueError(f"`i` must be an index in range({x.size}) for an `x` of {x.size} inputs, got {i}")
+    step = _exact(x[i], _point_steps(x, h, "central")[i])
+    fp = _call(f, _shift(x, i, step), x, step, elementwise=False)
+    fm = _call(f, _shift(x, i, -step), x, step, elementwise=False)
+    return _out((fp - fm) / (2 * step))
+
+
+def gradient(f, x, h=None):
+    """Gradient of a scalar function of several variables (central differences).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> scalar`` for a 1-D array `x`.
+    x : array_like, shape (n,)
+        The point.
+    h : float or array_like, optional
+        Positive step, or one per input. Default as in :func:`central_difference`,
+        per input.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        The vector of partial derivatives ``df/dx_i``.
+
+    Notes
+    -----
+    Error order 2 in each component; ``2n`` evaluations of ``f`` (plus one
+    to check that ``f`` returns a scalar).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import gradient
+    >>> f = lambda x: x[0]**2 + 3 * x[0] * x[1]
+    >>> np.allclose(gradient(f, [1.0, 2.0]), [8.0, 3.0])
+    True
+    """
+    check_callable(f)
+    x = _as_point(x)
+    steps = _point_steps(x, h, "central")
+    f0 = _call(f, x, x, elementwise=False)
+    if f0.ndim != 0:
+        raise ValueError(
+            f"`f` must return a scalar for `gradient`, got an array of shape {f0.shape}; "
+            "use `jacobian` for a vector-valued f"
+        )
+    return np.array([partial(f, x, i, steps[i]) for i in range(x.size)], dtype=float)
+
+
+def jacobian(f, x, h=None):
+    """Jacobian matrix ``J[k, i] = df_k / dx_i`` (central differences).
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> array of shape (m,)`` (or a scalar, m = 1) for a 1-D array `x`.
+    x : array_like, shape (n,)
+        The point.
+    h : float or array_like, optional
+        Positive step, or one per input. Default as in :func:`central_difference`.
+
+    Returns
+    -------
+    ndarray, shape (m, n)
+        One row per output, one column per input.
+
+    Notes
+    -----
+    Error order 2; ``2n`` evaluations of ``f`` (plus one to check its shape).
+    Column ``i`` is the partial derivative of all outputs along input ``i``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import jacobian
+    >>> f = lambda x: np.array([x[0] * x[1], np.sin(x[0]), x[1] ** 2])
+    >>> J = jacobian(f, [1.0, 2.0])
+    >>> J.shape
+    (3, 2)
+    >>> np.allclose(J, [[2.0, 1.0], [np.cos(1.0), 0.0], [0.0, 4.0]])
+    True
+    """
+    check_callable(f)
+    x = _as_point(x)
+    steps = _point_steps(x, h, "central")
+    f0 = _call(f, x, x, elementwise=False)
+    if f0.ndim > 1:
+        raise ValueError(
+            f"`f` must return a scalar or a 1-D array for `jacobian`, got an array of shape {f0.shape}"
+        )
+    columns = [np.reshape(partial(f, x, i, steps[i]), -1) for i in range(x.size)]
+    J = np.stack(columns, axis=-1).astype(float)
+    if J.shape[0] != f0.size:
+        raise ValueError("`f` must return arrays of the same shape at every point")
+    return J
+
+
+def hessian(f, x, h=None):
+    """Hessian matrix ``H[i, j] = d^2 f / dx_i dx_j`` of a scalar function.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> scalar`` for a 1-D array `x`.
+    x : array_like, shape (n,)
+        The point.
+    h : float or array_like, optional
+        Positive step, or one per input. Default as in :func:`second_derivative`.
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+        Symmetric matrix of second partial derivatives.
+
+    Notes
+    -----
+    Error order 2. Diagonal: ``(f(x+h e_i) - 2 f(x) + f(x-h e_i)) / h^2``.
+    Off the diagonal the four-point formula
+    ``(f(++) - f(+-) - f(-+) + f(--)) / (4 h_i h_j)``. ``2n^2 + 1``
+    evaluations of ``f``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import hessian
+    >>> f = lambda x: x[0]**2 * x[1] + x[1]**3
+    >>> np.allclose(hessian(f, [1.0, 2.0]), [[4.0, 2.0], [2.0, 12.0]], rtol=1e-6)
+    True
+    """
+    check_callable(f)
+    x = _as_point(x)
+    steps = _exact(x, _point_steps(x, h, "second"))
+    f0 = _call(f, x, x, elementwise=False)
+    if f0.ndim != 0:
+        raise ValueError(f"`f` must return a scalar for `hessian`, got an array of shape {f0.shape}")
+    n = x.size
+
+    def fx(*moves):  # f at x moved by the given (index, step) pairs
+        y = x.copy()
+        for i, s in moves:
+            y[i] += s
+        return float(_call(f, y, x, steps, elementwise=False))
+
+    H = np.empty((n, n))
+    for i in range(n):
+        hi = steps[i]
+        H[i, i] = (fx((i, hi)) - 2 * f0 + fx((i, -hi))) / hi**2
+        for j in range(i):
+            hj = steps[j]
+            H[i, j] = H[j, i] = (
+                fx((i, hi), (j, hj)) - fx((i, hi), (j, -hj)) - fx((i, -hi), (j, hj)) + fx((i, -hi), (j, -hj))
+            ) / (4 * hi * hj)
+    return H
+
+
+def directional_derivative(f, x, v, h=None):
+    """Rate of change of `f` along the direction `v`: ``d/dt f(x + t v)`` at ``t = 0``.
+
+    Parameters
+    ----------
+    f : callable
+        Function of the 1-D array `x`.
+    x : array_like, shape (n,)
+        The point.
+    v : array_like, shape (n,)
+        The direction. It is **not** normalised: the result equals
+        ``gradient(f, x) @ v``; pass a unit vector for the slope per unit
+        distance.
+    h : float, optional
+        Positive step in ``t`` (points ``x ± h v``). Default: a step that
+        moves ``x`` by about ``eps**(1/3) * max(|x|)``.
+
+    Returns
+    -------
+    float or ndarray
+        ``(f(x + h v) - f(x - h v)) / (2h)``, shaped like ``f(x)``.
+
+    Notes
+    -----
+    Error order 2 (a central difference along the line ``x + t v``). Costs
+    2 evaluations of ``f`` whatever ``n`` is, against ``2n`` for the gradient.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from calclib.differentiate import directional_derivative
+    >>> f = lambda x: x[0]**2 + 3 * x[1]
+    >>> np.allclose(directional_derivative(f, [1.0, 1.0], [1.0, 0.0]), 2.0)
+    True
+    >>> np.allclose(directional_derivative(f, [1.0, 1.0], [1.0, 1.0]), 2.0 + 3.0)
+    True
+    """
+    check_callable(f)
+    x = _as_point(x)
+    v = as_float_array(v, "v")
+    if v.shape != x.shape:
+        raise ValueError(f"`v` must have the same shape as `x` {x.shape}, got {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("`v` must be finite")
+    vmax = np.max(np.abs(v))
+    if vmax == 0:  # no direction: f does not change along it
+        return _out(np.zeros_like(_call(f, x, x, elementwise=False), dtype=float))
+    if h is None:
+        h = default_step(np.max(np.abs(x)), "central") / vmax
+    else:
+        h = check_step(h, allow_none=False)
+    fp = _call(f, x + h * v, x, h, elementwise=False)
+    fm = _call(f, x - h * v, x, h, elementwise=False)
+    return _out((fp - fm) / (2 * h))

@@ -1,0 +1,819 @@
+"""Drive the course's notebooks in real JupyterLab with Debian's Chromium.
+
+This module is shared by the browser test suite (``tests/browser``) and by the
+slider latency benchmark (``benchmarks/slider_latency.py``). It has three parts:
+
+* :class:`JupyterServer` starts JupyterLab on 127.0.0.1 with a random token, a
+  free port, temporary settings/workspace/runtime folders, serving a temporary
+  copy of the notebooks; it creates and deletes sessions (kernels) over the REST
+  API and stops the server (``POST /api/shutdown``, then by PID).
+* :class:`Browser` launches ``/usr/bin/chromium`` through Playwright for Python
+  (Playwright's own browser download does not work on the course machines).
+* :func:`check_notebook` does what a learner does: open a notebook, run all
+  cells, look for errors, count the sliders, move each one and check that the
+  figure it drives changes. It returns a :class:`NotebookReport`.
+
+The facts behind the choices (flags, dialogs, selectors) are in
+``../shared/GUIDE.md`` section 5.
+
+Nothing here imports pytest, so the benchmark can use it as a plain module.
+"""
+from __future__ import annotations
+
+import ast
+import atexit
+import dataclasses
+import json
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import psutil
+
+#: Where Debian's ``chromium`` package puts the browser.
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+#: How to get the browser (shown when it is missing).
+INSTALL_HINT = "install it with `sudo apt-get install -y chromium` (Debian/Ubuntu package `chromium`)"
+
+#: Chromium flags for a quiet, headless, offline-friendly browser (GUIDE section 5).
+#: Playwright adds ``--headless`` and an empty temporary ``--user-data-dir`` itself.
+CHROMIUM_ARGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+#: The ipywidgets slider classes that render as ``.widget-slider`` with one handle.
+SLIDER_CLASSES = {
+    "FloatSlider", "IntSlider", "FloatLogSlider", "SelectionSlider",
+}
+#: Range sliders render as one ``.widget-slider`` with two handles.
+RANGE_SLIDER_CLASSES = {"FloatRangeSlider", "IntRangeSlider", "SelectionRangeSlider"}
+
+#: Output types that count as a failure when they appear in a cell.
+STDERR_SELECTOR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+
+#: The notebook that is shown (a restored notebook may sit in a hidden tab).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+# --------------------------------------------------------------------------- #
+# Finding the browser
+# --------------------------------------------------------------------------- #
+def find_chromium() -> str | None:
+    """Return the path of Debian's Chromium, or ``None`` when it is not installed.
+
+    ``/usr/bin/chromium`` is preferred; otherwise ``chromium`` on ``PATH``.
+    """
+    if os.access(DEFAULT_CHROMIUM, os.X_OK):
+        return DEFAULT_CHROMIUM
+    return shutil.which("chromium")
+
+
+# --------------------------------------------------------------------------- #
+# What a notebook should show
+# --------------------------------------------------------------------------- #
+def count_sliders(source: str) -> int:
+    """Count the slider widgets a code cell creates, from its source.
+
+    Counts calls to the ipywidgets slider classes (``FloatSlider(...)``,
+    ``IntSlider(...)``, ``FloatLogSlider(...)``, ..., also as ``widgets.X``)
+    and ``interact`` abbreviations that become sliders (a keyword argument
+    given as a tuple of 2 or 3 numbers). IPython magics are ignored.
+
+    >>> count_sliders("interact(f, a=FloatSlider(min=0, max=1), n=IntSlider())")
+    2
+    >>> count_sliders("%matplotlib inline\\ninteract(f, h=widgets.FloatLogSlider(), x=(0, 1, 0.1))")
+    2
+    >>> count_sliders("@interact(x=(-1.0, 1.0))\\ndef f(x):\\n    pass")
+    1
+    >>> count_sliders("print('no FloatSlider( here')")
+    0
+    """
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    count = 0
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in SLIDER_CLASSES or name in RANGE_SLIDER_CLASSES:
+            count += 1
+        elif name in ("interact", "interactive", "interact_manual"):
+            for kw in node.keywords:
+                value = kw.value
+                if isinstance(value, ast.Tuple) and 2 <= len(value.elts) <= 3 and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, (int, float))
+                    or isinstance(e, ast.UnaryOp) and isinstance(e.operand, ast.Constant)
+                    for e in value.elts
+                ):
+                    count += 1
+    return count
+
+
+@dataclasses.dataclass
+class CellPlan:
+    """An interactive cell of a notebook: its index and the sliders it should show."""
+
+    index: int
+    sliders: int
+    first_line: str
+
+
+def interactive_cells(notebook_path: os.PathLike) -> list[CellPlan]:
+    """List the cells tagged ``interactive`` with the number of sliders each creates.
+
+    Untagged cells that create sliders are listed too (a forgotten tag should
+    not hide a slider from the test).
+    """
+    nb = json.loads(pathlib.Path(notebook_path).read_text(encoding="utf-8"))
+    plans = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        tags = cell.get("metadata", {}).get("tags", [])
+        try:
+            n = count_sliders(source)
+        except SyntaxError:
+            n = 0
+        if "interactive" in tags or n:
+            first = next((ln for ln in source.splitlines()
+                          if ln.strip() and not ln.lstrip().startswith("#")), "")
+            plans.append(CellPlan(index=i, sliders=n, first_line=first.strip()[:60]))
+    return plans
+
+
+# --------------------------------------------------------------------------- #
+# The JupyterLab server
+# --------------------------------------------------------------------------- #
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class JupyterServer:
+    """JupyterLab on 127.0.0.1 serving a temporary copy of some notebooks.
+
+    Use as a context manager, or call :meth:`start` and :meth:`stop`::
+
+        with JupyterServer(["notebooks/01_x.ipynb"]) as server:
+            session = server.create_session("01_x.ipynb")
+            ...
+            server.delete_session(session["id"])
+
+    Parameters
+    ----------
+    notebooks : iterable of path-like
+        Notebooks to copy into the served folder. A ``(source, name)`` pair
+        copies ``source`` under the relative ``name`` (e.g. ``"_fixtures/x.ipynb"``).
+    startup_timeout : float
+        Seconds to wait for ``/api/status`` to answer.
+    """
+
+    def __init__(self, notebooks=(), startup_timeout: float = 60.0):
+        self.notebooks = list(notebooks)
+        self.startup_timeout = startup_timeout
+        self.token = secrets.token_hex(24)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.proc: subprocess.Popen | None = None
+        self.tmp: pathlib.Path | None = None
+        self.root_dir: pathlib.Path | None = None
+        self.sessions: set[str] = set()
+        #: PIDs of the server and every process it started (kernels), for the leak check.
+        self.pids: set[int] = set()
+        self.log_path: pathlib.Path | None = None
+
+    # -- lifecycle -----------------------------------------------------------
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def add_notebook(self, source: os.PathLike, name: str | None = None) -> str:
+        """Copy ``source`` into the served folder (as ``name``) and return its relative path."""
+        assert self.root_dir is not None, "start() the server first"
+        source = pathlib.Path(source)
+        rel = name or source.name
+        dest = self.root_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest)
+        return rel
+
+    def start(self) -> None:
+        """Start JupyterLab and wait until ``/api/status`` answers."""
+        self.tmp = pathlib.Path(tempfile.mkdtemp(prefix="calc-lab-"))
+        self.root_dir = self.tmp / "notebooks"
+        self.root_dir.mkdir()
+        for item in self.notebooks:
+            if isinstance(item, tuple):
+                self.add_notebook(*item)
+            else:
+                self.add_notebook(item)
+        settings = self.tmp / "user-settings"
+        notification = settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+        notification.parent.mkdir(parents=True)
+        notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+        for sub in ("workspaces", "runtime", "config", "ipython"):
+            (self.tmp / sub).mkdir()
+
+        env = dict(os.environ)
+        bindir = str(pathlib.Path(sys.executable).parent)
+        env["PATH"] = bindir + os.pathsep + env.get("PATH", "")
+        env["JUPYTER_CONFIG_DIR"] = str(self.tmp / "config")      # ignore the user's config
+        env["JUPYTER_RUNTIME_DIR"] = str(self.tmp / "runtime")    # connection files go here
+        env["IPYTHONDIR"] = str(self.tmp / "ipython")             # no user startup files
+        env.pop("JUPYTER_TOKEN", None)
+        cmd = [
+            sys.executable, "-m", "jupyterlab",
+            "--no-browser",
+            "--ServerApp.ip=127.0.0.1",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            "--ServerApp.terminals_enabled=False",
+            f"--LabApp.user_settings_dir={settings}",
+            f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
+            "--LabApp.news_url=None",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.append("--allow-root")
+        self.log_path = self.tmp / "server.log"
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, cwd=self.tmp)
+        self.pids.add(self.proc.pid)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"jupyter lab exited with code {self.proc.returncode}:\n{self.log_tail()}")
+            try:
+                self.api("GET", "/api/status", timeout=2)
+                break
+            except (OSError, urllib.error.URLError):
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError(f"jupyter lab did not answer within {self.startup_timeout} s:\n"
+                                       f"{self.log_tail()}")
+                time.sleep(0.1)
+
+    def log_tail(self, n: int = 40) -> str:
+        """The last ``n`` lines of the server's log (for error messages)."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def _remember_children(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            for child in psutil.Process(self.proc.pid).children(recursive=True):
+                self.pids.add(child.pid)
+        except psutil.NoSuchProcess:
+            pass
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Delete our sessions, ``POST /api/shutdown``, then terminate/kill by PID.
+
+        Safe to call twice. Also removes the temporary folder.
+        """
+        if self.proc is None:
+            return
+        self._remember_children()
+        if self.proc.poll() is None:
+            for sid in list(self.sessions):
+                try:
+                    self.delete_session(sid)
+                except (OSError, urllib.error.URLError):
+                    pass
+            try:
+                self.api("POST", "/api/shutdown", timeout=5)
+            except (OSError, urllib.error.URLError):
+                pass
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.terminate()
+                try:
+                    self.proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    self.proc.kill()
+                    self.proc.wait(5)
+        # Kernels the server did not take down with it: end them by PID.
+        for pid in self.pids - {self.proc.pid}:
+            try:
+                p = psutil.Process(pid)
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        self.proc = None
+        self._log.close()
+        atexit.unregister(self.stop)
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- REST API ------------------------------------------------------------
+    def api(self, method: str, path: str, body=None, timeout: float = 10.0):
+        """Call the Jupyter REST API with the token; return the decoded JSON (or None)."""
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("Authorization", f"token {self.token}")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            payload = resp.read()
+        return json.loads(payload) if payload else None
+
+    def create_session(self, path: str, kernel: str = "python3") -> dict:
+        """Start a kernel for notebook ``path`` (relative to the served folder).
+
+        Doing this before the page opens avoids JupyterLab's "Select Kernel" dialog.
+        """
+        session = self.api("POST", "/api/sessions", {
+            "path": path, "name": pathlib.PurePosixPath(path).name,
+            "type": "notebook", "kernel": {"name": kernel},
+        }, timeout=60)
+        self.sessions.add(session["id"])
+        self._remember_children()
+        return session
+
+    def delete_session(self, session_id: str) -> None:
+        """Delete a session; the server shuts its kernel down."""
+        try:
+            self.api("DELETE", f"/api/sessions/{session_id}", timeout=30)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                raise
+        self.sessions.discard(session_id)
+
+    def leftovers(self) -> list[str]:
+        """Processes of this server still running: its PID, the kernels it started,
+        and anything whose command line mentions its temporary folder (kernel
+        connection files live there). Empty after a clean :meth:`stop`."""
+        pids = set(self.pids)
+        marker = str(self.tmp) if self.tmp is not None else None
+        if marker:
+            for p in psutil.process_iter(["pid", "cmdline"]):
+                if marker in " ".join(p.info["cmdline"] or ()):
+                    pids.add(p.info["pid"])
+        return leftover_processes(pids - {os.getpid()})
+
+    def kernel_state(self, kernel_id: str) -> str:
+        """The kernel's ``execution_state`` as the server sees it (idle, busy, starting...)."""
+        return self.api("GET", f"/api/kernels/{kernel_id}")["execution_state"]
+
+    def wait_kernel_idle(self, kernel_id: str, timeout: float = 60.0) -> None:
+        """Poll until the kernel is idle."""
+        deadline = time.monotonic() + timeout
+        while self.kernel_state(kernel_id) != "idle":
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernel {kernel_id} not idle after {timeout} s")
+            time.sleep(0.05)
+
+    def lab_url(self, path: str) -> str:
+        """The URL that opens notebook ``path`` in a fresh JupyterLab layout."""
+        quoted = urllib.parse.quote(path)
+        return f"{self.url}/lab/tree/{quoted}?reset&token={self.token}"
+
+
+# --------------------------------------------------------------------------- #
+# The browser
+# --------------------------------------------------------------------------- #
+class Browser:
+    """Debian's Chromium driven by Playwright for Python (one per test session).
+
+    Parameters
+    ----------
+    executable : str, optional
+        Path of the browser; :func:`find_chromium` by default.
+    viewport : dict
+        Page size in CSS pixels.
+    """
+
+    def __init__(self, executable: str | None = None, viewport=None):
+        self.executable = executable or find_chromium()
+        if not self.executable:
+            raise RuntimeError(f"Chromium not found at {DEFAULT_CHROMIUM} or on PATH; {INSTALL_HINT}")
+        self.viewport = viewport or {"width": 1280, "height": 900}
+        self.pids: set[int] = set()
+        self._pw = None
+        self.browser = None
+        self.context = None
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    def start(self) -> None:
+        """Launch the browser and open a browser context."""
+        from playwright.sync_api import sync_playwright
+
+        args = list(CHROMIUM_ARGS)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")
+        self._pw = sync_playwright().start()
+        self.browser = self._pw.chromium.launch(executable_path=self.executable, headless=True, args=args)
+        self.context = self.browser.new_context(viewport=self.viewport)
+        self._remember_children()
+
+    def _remember_children(self) -> None:
+        """Record the PIDs of the Playwright driver and the browser processes under us."""
+        for child in psutil.Process().children(recursive=True):
+            try:
+                cmdline = " ".join(child.cmdline())
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+            if "chrom" in child.name().lower() or "chrom" in cmdline or "playwright" in cmdline:
+                self.pids.add(child.pid)
+
+    def new_page(self):
+        """A new tab in the shared context."""
+        page = self.context.new_page()
+        self._remember_children()
+        return page
+
+    def stop(self) -> None:
+        """Close the browser and the Playwright driver; kill what is left by PID."""
+        self._remember_children()
+        try:
+            if self.browser is not None:
+                self.browser.close()
+        finally:
+            self.browser = self.context = None
+            if self._pw is not None:
+                self._pw.stop()
+                self._pw = None
+        for pid in self.pids:
+            try:
+                p = psutil.Process(pid)
+                if p.status() != psutil.STATUS_ZOMBIE:
+                    p.wait(timeout=5)
+            except psutil.TimeoutExpired:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+
+
+    def leftovers(self) -> list[str]:
+        """Browser and Playwright driver processes started by us that still run."""
+        return leftover_processes(self.pids)
+
+
+def leftover_processes(pids) -> list[str]:
+    """Describe the processes among ``pids`` that still run (zombies count as gone)."""
+    alive = []
+    for pid in sorted(pids):
+        try:
+            p = psutil.Process(pid)
+            if p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{pid} {' '.join(p.cmdline())[:120]}")
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+# --------------------------------------------------------------------------- #
+# Driving one notebook
+# --------------------------------------------------------------------------- #
+#: In-page helper: the element whose images a slider drives. It is the output
+#: widget of the slider's ``interact`` box, or else the cell's output area.
+_FIGURE_AREA_JS = """
+(slider) => {
+  const box = slider.closest('.widget-interact');
+  const outs = box ? box.querySelectorAll('.widget-output') : [];
+  return outs.length ? outs[outs.length - 1]
+                     : slider.closest('.jp-Cell').querySelector('.jp-Cell-outputArea');
+}
+"""
+
+#: In-page: arm a MutationObserver on the slider's figure area. The promise in
+#: ``window.__calcMove`` resolves to {ms} once an image with a new
+#: ``src`` is in the page (``ms`` counted from the key's ``keydown`` event), or
+#: to {ms: null} after ``timeoutMs``.
+_ARM_JS = """
+([slider, timeoutMs]) => {
+  const area = (%s)(slider);
+  const handle = slider.querySelector('.noUi-handle');
+  const sig = () => Array.from(area.querySelectorAll('img')).map(i => i.src).join('|');
+  const before = sig();
+  let t0 = null;
+  window.__calcMove = new Promise((resolve) => {
+    const done = (ms) => { obs.disconnect(); clearTimeout(timer); resolve({ms}); };
+    const check = () => { const s = sig(); if (t0 !== null && s && s !== before) done(performance.now() - t0); };
+    const obs = new MutationObserver(check);
+    obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
+    handle.addEventListener('keydown', (e) => { t0 = e.timeStamp; }, {once: true, capture: true});
+    const timer = setTimeout(() => done(null), timeoutMs);
+  });
+}
+""" % _FIGURE_AREA_JS.strip()
+
+
+@dataclasses.dataclass
+class SliderResult:
+    """One slider of one notebook, moved once (or several times by the benchmark)."""
+
+    cell: int
+    description: str
+    key: str
+    value_before: str
+    value_after: str
+    latency_ms: float | None
+
+    @property
+    def changed(self) -> bool:
+        return self.latency_ms is not None
+
+
+@dataclasses.dataclass
+class NotebookReport:
+    """What :func:`check_notebook` saw; ``failures`` empty means the notebook passed."""
+
+    notebook: str
+    failures: list[str] = dataclasses.field(default_factory=list)
+    sliders: list[SliderResult] = dataclasses.field(default_factory=list)
+    screenshots: list[pathlib.Path] = dataclasses.field(default_factory=list)
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def summary(self) -> str:
+        """A few lines for the test log."""
+        lines = [f"{self.notebook}: {'passed' if self.ok else 'FAILED'}; "
+                 f"{len(self.sliders)} slider(s) moved; "
+                 + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items())]
+        lines += [f"  FAIL {f}" for f in self.failures]
+        lines += [f"  note {n}" for n in self.notes]
+        lines += [f"  screenshot {p}" for p in self.screenshots]
+        return "\n".join(lines)
+
+
+def _code_cell_states(page) -> list[tuple[int, str]]:
+    """(cell index, input prompt text) for every code cell of the shown notebook."""
+    return page.eval_on_selector_all(
+        f"{PANEL} .jp-CodeCell",
+        "cs => cs.map(c => [Number(c.dataset.windowedListIndex),"
+        " (c.querySelector('.jp-InputPrompt') || {}).textContent || ''])")
+
+
+def _error_outputs(page) -> list[tuple[int, str]]:
+    """(cell index, text) of every stderr/error output and widget error in the notebook."""
+    return page.eval_on_selector_all(
+        f"{PANEL} .jp-Cell",
+        """cs => cs.flatMap(c => Array.from(c.querySelectorAll(
+                 '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],'
+               + '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
+             .concat(Array.from(c.querySelectorAll('.jp-OutputArea-output'))
+                     .filter(o => /^(Error displaying widget|Error rendering output)/.test(o.textContent.trim())))
+             .map(o => [Number(c.dataset.windowedListIndex), o.textContent.trim()]))""")
+
+
+def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float = 120.0) -> None:
+    """Wait until no code cell is queued or running and the kernel is idle.
+
+    Done when every code cell has an execution count, or when none is
+    pending (``[*]``) and an error stopped the run.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        states = _code_cell_states(page)
+        pending = any("*" in p for _, p in states)
+        counted = all(re.fullmatch(r"\[\d+\]:", p.strip()) for _, p in states)
+        if not pending and (counted or _error_outputs(page)):
+            indicator = page.get_attribute(f"{PANEL} .jp-Notebook-ExecutionIndicator", "data-status")
+            if indicator == "idle" and server.kernel_state(kernel_id) == "idle":
+                return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"Run All did not finish within {timeout} s; prompts: {states}")
+        time.sleep(0.1)
+
+
+_NOTEBOOK_HEIGHT_JS = """
+(sel) => {
+  // Scroll the notebook to its top and return the viewport height that shows all of it.
+  const outer = document.querySelector(sel + ' .jp-WindowedPanel-outer');
+  const cells = document.querySelectorAll(sel + ' .jp-Cell');
+  if (!outer || !cells.length) return window.innerHeight;
+  outer.scrollTop = 0;
+  const bottom = cells[cells.length - 1].getBoundingClientRect().bottom;
+  return Math.ceil(bottom + (window.innerHeight - outer.getBoundingClientRect().bottom) + 24);
+}
+"""
+
+
+def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pathlib.Path:
+    """Screenshot the whole notebook from its top: grow the viewport to fit it, shoot, restore.
+
+    Off-screen cells may have a placeholder height until shown (content-visibility),
+    so the height is measured again after the first resize.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = size["height"]
+    for _ in range(3):
+        needed = int(min(max(page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL), size["height"]), max_height))
+        if needed == height:
+            break
+        height = needed
+        page.set_viewport_size({"width": size["width"], "height": height})
+        page.wait_for_timeout(200)  # relayout
+    page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL)
+    page.screenshot(path=str(path))
+    if height != size["height"]:
+        page.set_viewport_size(size)
+    return path
+
+
+def open_notebook(page, server: JupyterServer, path: str, timeout: float = 60.0) -> None:
+    """Open ``path`` in JupyterLab and wait until its kernel shows idle."""
+    page.goto(server.lab_url(path))
+    page.wait_for_selector(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]',
+                           timeout=timeout * 1000)
+
+
+def run_all_cells(page) -> None:
+    """Click Run > Run All Cells (matched exactly: not "Restart Kernel and Run All Cells...")."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def visible_dialogs(page) -> list[str]:
+    """Texts of JupyterLab dialogs on screen (a learner would have to answer them)."""
+    return page.eval_on_selector_all(".jp-Dialog", "ds => ds.map(d => d.innerText.trim().slice(0, 200))")
+
+
+def slider_locators(page, cell_index: int):
+    """The ``.widget-slider`` elements of cell ``cell_index`` (a Playwright locator)."""
+    return page.locator(f'{PANEL} .jp-Cell[data-windowed-list-index="{cell_index}"] .widget-slider')
+
+
+def slider_info(slider) -> dict:
+    """Description, value and bounds of a slider (from its noUiSlider handle's aria attributes)."""
+    return slider.evaluate(
+        """s => { const h = s.querySelector('.noUi-handle');
+                  const label = s.querySelector('.widget-label');
+                  const readout = s.querySelector('.widget-readout');
+                  return {description: label ? label.textContent.trim() : '',
+                          now: parseFloat(h.getAttribute('aria-valuenow')),
+                          min: parseFloat(h.getAttribute('aria-valuemin')),
+                          max: parseFloat(h.getAttribute('aria-valuemax')),
+                          readout: readout ? readout.textContent.trim() : h.getAttribute('aria-valuenow')}; }""")
+
+
+def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> tuple[str, float | None]:
+    """Press an arrow key on a slider's handle; time the new figure.
+
+    ``key`` defaults to ArrowRight, or ArrowLeft when the slider is at its maximum.
+    Returns ``(key, ms)``: ``ms`` is the time from the keydown event to an image
+    with a new ``src`` in the slider's figure area, measured in the page with
+    ``performance.now()``; ``None`` when no new image came within ``timeout`` s.
+    """
+    if key is None:
+        info = slider_info(slider)
+        key = "ArrowLeft" if info["now"] >= info["max"] else "ArrowRight"
+    page.evaluate(_ARM_JS, [slider.element_handle(), int(timeout * 1000)])
+    slider.locator(".noUi-handle").press(key)
+    return key, page.evaluate("() => window.__calcMove")["ms"]
+
+
+def check_notebook(server: JupyterServer, browser: Browser, path: str, source: os.PathLike,
+                   artifacts: os.PathLike | None = None, change_timeout: float = 10.0,
+                   run_timeout: float = 120.0) -> NotebookReport:
+    """Do what a learner does with notebook ``path`` and report what went wrong.
+
+    Starts a kernel for it (REST), opens ``lab/tree/<path>?reset``, runs all
+    cells from the Run menu, waits for the kernel, then checks: no dialog, every
+    code cell executed, no stderr or error output, every interactive cell shows
+    as many sliders as its source creates (at least one), and every slider,
+    moved one step with the keyboard, changes the image of its ``interact``
+    output within ``change_timeout`` seconds. Screenshots before and after the
+    moves go to ``artifacts`` (if given). The page is closed and the session
+    deleted at the end, also on errors.
+
+    Parameters
+    ----------
+    server, browser : JupyterServer, Browser
+        Shared across notebooks.
+    path : str
+        The notebook's path inside the served folder.
+    source : path-like
+        The notebook file on disk (read to know which cells should show sliders).
+    """
+    report = NotebookReport(notebook=path)
+    plans = interactive_cells(source)
+    t0 = time.monotonic()
+    session = server.create_session(path)
+    kernel_id = session["kernel"]["id"]
+    page = browser.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    stem = pathlib.PurePosixPath(path).stem
+    try:
+        open_notebook(page, server, path)
+        report.timings["open"] = time.monotonic() - t0
+        if dialogs := visible_dialogs(page):
+            report.failures.append(f"{path}: a dialog is open after loading: {dialogs}")
+            return report
+        t1 = time.monotonic()
+        run_all_cells(page)
+        wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
+        report.timings["run all"] = time.monotonic() - t1
+
+        for index, prompt in _code_cell_states(page):
+            if not re.fullmatch(r"\[\d+\]:", prompt.strip()):
+                report.failures.append(f"{path}: cell {index} was not executed (prompt {prompt!r})")
+        for index, text in _error_outputs(page):
+            report.failures.append(f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}")
+
+        # Widgets render asynchronously after their cell finished: give them a moment.
+        deadline = time.monotonic() + 10
+        while True:
+            counts = {p.index: slider_locators(page, p.index).count() for p in plans}
+            if all(counts[p.index] >= max(p.sliders, 1) for p in plans) or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        for p in plans:
+            expected = max(p.sliders, 1)
+            if counts[p.index] != expected:
+                report.failures.append(
+                    f"{path}: cell {p.index} ({p.first_line!r}) shows {counts[p.index]} slider(s), "
+                    f"expected {expected} from its source")
+        total = page.locator(f"{PANEL} .widget-slider").count()
+        if total != sum(counts.values()):
+            report.notes.append(f"{total - sum(counts.values())} slider(s) outside the interactive cells (not moved)")
+
+        if artifacts is not None:
+            report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-1-before.png"))
+
+        t2 = time.monotonic()
+        for p in plans:
+            sliders = slider_locators(page, p.index)
+            for k in range(sliders.count()):
+                slider = sliders.nth(k)
+                before = slider_info(slider)
+                key, ms = move_slider(page, slider, timeout=change_timeout)
+                after = slider_info(slider)
+                report.sliders.append(SliderResult(p.index, before["description"], key,
+                                                   before["readout"], after["readout"], ms))
+                where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
+                if after["now"] == before["now"]:
+                    report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']})")
+                elif ms is None:
+                    report.failures.append(
+                        f"{where}: figure did not change within {change_timeout:g} s after {key} "
+                        f"(value {before['readout']} -> {after['readout']})")
+                server.wait_kernel_idle(kernel_id, timeout=run_timeout)
+        report.timings["sliders"] = time.monotonic() - t2
+        for index, text in _error_outputs(page):
+            msg = f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}"
+            if msg not in report.failures:
+                report.failures.append(msg + " (after moving the sliders)")
+        if artifacts is not None:
+            report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-2-after.png"))
+        if dialogs := visible_dialogs(page):
+            report.failures.append(f"{path}: a dialog is open: {dialogs}")
+        for err in page_errors:
+            report.failures.append(f"{path}: JavaScript error in the page: {err[:300]}")
+    except Exception:
+        if artifacts is not None:  # show what the page looked like when it went wrong
+            try:
+                report.screenshots.append(
+                    screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-error.png"))
+            except Exception:  # noqa: BLE001 - the original error matters more
+                pass
+        raise
+    finally:
+        page.close()
+        server.delete_session(session["id"])
+        report.timings["total"] = time.monotonic() - t0
+    return report

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Regenerate the stored outputs of course notebooks, by script (``make execute``).
+
+Usage::
+
+    .venv/bin/python tools/execute_notebooks.py notebooks/*.ipynb [--timeout 120]
+
+Each notebook runs top to bottom with nbclient in a fresh kernel of *this*
+interpreter (ipykernel's built-in spec; nothing is registered), with the
+notebook's folder as working directory and a deterministic environment
+(``PYTHONHASHSEED=0``, ``MPLBACKEND`` unset so ``%matplotlib inline`` applies,
+a throw-away ``IPYTHONDIR``). A notebook is written back in place only if
+every cell ran and no output (including output captured by ``interact``'s
+Output widget) is a stderr stream (a warning) or an error; otherwise the file
+is left untouched and the tool exits with status 1, naming the notebook and
+the cell index. Volatile metadata (execution timing) is not stored and widget
+model ids are derived from the file name, so running it twice gives no diff.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import _nbtools  # noqa: E402
+
+
+class ExecutionFailed(RuntimeError):
+    """A notebook did not run cleanly; the message names the file and the cell."""
+
+
+def _nbformat():
+    import nbformat
+
+    return nbformat
+
+
+def execute_notebook(path, timeout=120):
+    """Execute the notebook at `path`; return the executed notebook, unwritten.
+
+    Raises :class:`ExecutionFailed` naming the file and the cell index when a
+    cell fails, or when an output is a stderr stream or an unexpected error.
+    """
+    nbformat = _nbformat()
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    try:
+        executed = _nbtools.run_notebook(nb, cwd=path.resolve().parent, timeout=timeout, salt=path.name)
+    except _nbtools.CellError as exc:
+        where = "kernel start" if exc.cell_index < 0 else f"cell {exc.cell_index}"
+        raise ExecutionFailed(f"{path}: {where}: {type(exc.cause).__name__}: {_nbtools._short(exc.cause)}") from exc
+    problems = _nbtools.problem_outputs(executed)
+    if problems:
+        lines = [f"{path}: output on stderr or an error (fix the warning; it would also fail nbval):"]
+        for where, kind, text in problems:
+            lines.append(f"  {where}: {kind}: {text.strip()[:500]}")
+        raise ExecutionFailed("\n".join(lines))
+    return executed
+
+
+def serialize(nb):
+    """Serialize `nb` the way Jupyter writes notebooks (sorted keys, indent 1, final newline).
+
+    >>> import nbformat
+    >>> serialize(nbformat.v4.new_notebook()).endswith("}\\n")
+    True
+    """
+    nbformat = _nbformat()
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("notebooks", nargs="+", type=Path, help="notebook files to execute in place")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per cell (default 120)")
+    args = parser.parse_args(argv)
+
+    failures = 0
+    for path in args.notebooks:
+        if not path.is_file():
+            print(f"error: {path}: no such notebook", file=sys.stderr)
+            failures += 1
+            continue
+        start = time.perf_counter()
+        try:
+            executed = execute_notebook(path, timeout=args.timeout)
+        except ExecutionFailed as exc:
+            print(f"error: {exc}\n  {path} was left unchanged.", file=sys.stderr)
+            failures += 1
+            continue
+        new = serialize(executed)
+        old = path.read_text(encoding="utf-8")
+        if new != old:
+            _nbtools.atomic_write(path, new)
+            what = "updated"
+        else:
+            what = "unchanged"
+        print(f"{path}: {what} ({time.perf_counter() - start:.1f} s)")
+    if failures:
+        print(f"{failures} notebook(s) failed; see the messages above.", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
