@@ -202,6 +202,7 @@ def run_handwritten(X, y, weights, steps):
 def time_per_step(fn, args, repeats):
     best = np.inf
     for _ in range(repeats):
+        gc.collect()            # start clean: no garbage left over by another engine
         t0 = time.perf_counter()
         fn(*args)
         best = min(best, time.perf_counter() - t0)

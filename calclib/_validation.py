@@ -29,8 +29,10 @@ def check_callable(f, name="f"):
 
 def check_step(h, name="h", allow_none=True):
     """Return `h` as a positive finite float (or None when allowed)."""
-    if h is None and allow_none:
-        return None
+    if h is None:
+        if allow_none:
+            return None
+        raise ValueError(f"`{name}` must be given (a positive finite number), got None")
     if isinstance(h, bool) or not isinstance(h, (numbers.Real, np.floating, np.integer)):
         arr = np.asarray(h, dtype=float) if _is_numeric_array(h) else None
         if arr is None:
@@ -70,6 +72,8 @@ def check_interval(a, b, names=("a", "b")):
     integral changes sign); non-finite ends are refused."""
     out = []
     for value, name in zip((a, b), names):
+        if np.ndim(value) != 0:
+            raise TypeError(f"`{name}` must be a real number, got an array of shape {np.shape(value)}")
         try:
             v = float(value)
         except (TypeError, ValueError):

@@ -20,6 +20,7 @@ default steps of :func:`default_step`, scaled to the size of ``x``.
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,7 @@ _STEP_RULES = {
 }
 _RICHARDSON_FRACTION = 0.5  # first Richardson step: half the scale of x
 _COMPLEX_STEP = 1e-20
+_SEVERAL_VARIABLES_FLOOR = 1.0  # see default_step, Notes
 _STEP_METHODS = tuple(_STEP_RULES) + ("complex", "richardson")
 
 
@@ -106,14 +108,17 @@ def _call(f, t, x, h=None, elementwise=True, check_nan=True):
         )
     if not check_nan:
         return value
+    if elementwise and value.ndim > 0:  # name only the points where f gave nan
+        bad = np.isnan(value) if value.dtype.kind in "fc" else np.zeros(value.shape, dtype=bool)
+        x, h = np.broadcast_to(x, bad.shape)[bad], (None if h is None else np.broadcast_to(h, bad.shape)[bad])
     try:
         check_finite_output(value, x)
     except ValueError as exc:
         if h is None:
             raise
         raise ValueError(
-            f"{exc} (f was evaluated at x ± h with h={np.round(h, 15)!s:.60}; "
-            "close to the edge of the domain of `f` pass a smaller `h`)"
+            f"{exc} (f was evaluated at points up to h={np.round(h, 15)!s:.60} away from x; "
+            "near the edge of the domain of `f` pass a smaller `h`)"
         ) from None
     return value
 
@@ -154,8 +159,8 @@ def _as_point(x):
 
 
 def _point_steps(x, h, method):
-    """Per-coordinate steps for a 1-D point `x` (shape (n,))."""
-    steps = _steps(x, h, method)
+    """Per-coordinate steps for a 1-D point `x` (shape (n,)), floor 1."""
+    steps = default_step(x, method, floor=_SEVERAL_VARIABLES_FLOOR) if h is None else check_step(h)
     try:
         return np.broadcast_to(steps, x.shape).astype(float)
     except ValueError:
@@ -175,7 +180,7 @@ def _shift(x, i, step):
 # --------------------------------------------------------------------------
 # one variable
 # --------------------------------------------------------------------------
-def default_step(x, method="central"):
+def default_step(x, method="central", *, floor=None):
     """Near-optimal default step for a finite-difference method at `x`.
 
     Parameters
@@ -185,6 +190,9 @@ def default_step(x, method="central"):
     method : {"central", "forward", "backward", "second", "richardson", "complex"}
         ``"second"`` is the step of :func:`second_derivative`,
         ``"richardson"`` the first (largest) step of :func:`richardson`.
+    floor : float, optional
+        Smallest scale used for nonzero ``|x|``. Default: the method's
+        floor (see Notes). Functions of several variables use ``floor=1``.
 
     Returns
     -------
@@ -203,6 +211,16 @@ def default_step(x, method="central"):
     the function's scale. Richardson starts at ``h0 = scale / 2`` and the
     complex step uses ``1e-20`` everywhere.
 
+    Below the floor the step stops shrinking, so for functions like ``exp``
+    or ``sigmoid`` at tiny nonzero ``x`` the central difference is only good
+    to about ``1e-8`` (and the second derivative to ``1e-4``).
+
+    For a function of several variables the size of one input says little
+    about the size of ``f`` (which the rounding error scales with), so
+    :func:`gradient`, :func:`jacobian`, :func:`hessian`, :func:`partial` and
+    :func:`directional_derivative` use ``max(|x_i|, 1)``, as
+    ``scipy.optimize`` does.
+
     Examples
     --------
     >>> import numpy as np
@@ -211,15 +229,19 @@ def default_step(x, method="central"):
     True
     >>> np.allclose(default_step([100.0, 1e-3, 0.0], "forward"), np.sqrt(EPS) * np.array([100, 1e-3, 1]))
     True
+    >>> np.allclose(default_step([1e-3, 5.0], floor=1.0), EPS ** (1 / 3) * np.array([1.0, 5.0]))
+    True
     """
     _check_method(method, _STEP_METHODS)
     x = as_float_array(x)
+    if floor is not None:
+        floor = check_step(floor, "floor", allow_none=False)
     if method == "complex":
         return _out(np.full(x.shape, _COMPLEX_STEP))
     if method == "richardson":
-        return _out(_RICHARDSON_FRACTION * _scale(x, _STEP_RULES["central"][1]))
-    power, floor = _STEP_RULES[method]
-    return _out(EPS**power * _scale(x, floor))
+        return _out(_RICHARDSON_FRACTION * _scale(x, floor or _STEP_RULES["central"][1]))
+    power, method_floor = _STEP_RULES[method]
+    return _out(EPS**power * _scale(x, floor or method_floor))
 
 
 def difference_quotient(f, x, h):
@@ -264,7 +286,8 @@ def difference_quotient(f, x, h):
     h = as_float_array(h, "h")
     if not np.all(np.isfinite(h)) or np.any(h == 0):
         raise ValueError(f"`h` must be nonzero and finite, got {_out(h)!r:.60}")
-    return _out((_call(f, x + h, x, h) - _call(f, x, x)) / h)
+    fx = _call(f, x, x)
+    return _out((_call(f, x + h, x, h) - fx) / h)
 
 
 def forward_difference(f, x, h=None):
@@ -302,7 +325,8 @@ def forward_difference(f, x, h=None):
     check_callable(f)
     x = as_float_array(x)
     h = _exact(x, _steps(x, h, "forward"))
-    return _out((_call(f, x + h, x, h) - _call(f, x, x)) / h)
+    fx = _call(f, x, x)
+    return _out((_call(f, x + h, x, h) - fx) / h)
 
 
 def backward_difference(f, x, h=None):
@@ -340,7 +364,8 @@ def backward_difference(f, x, h=None):
     check_callable(f)
     x = as_float_array(x)
     h = _exact(x, -_steps(x, h, "backward"))  # a negative step, so x + h is left of x
-    return _out((_call(f, x, x) - _call(f, x + h, x, -h)) / -h)
+    fx = _call(f, x, x)
+    return _out((fx - _call(f, x + h, x, -h)) / -h)
 
 
 def central_difference(f, x, h=None):
@@ -427,8 +452,10 @@ def complex_step(f, x, h=1e-20):
     h = check_step(h, allow_none=False)
     z = x + 1j * h
     try:
-        value = _call(f, z, x)
-    except TypeError as exc:
+        with warnings.catch_warnings():  # numpy warns when code drops the imaginary part
+            warnings.simplefilter("error", np.exceptions.ComplexWarning)
+            value = _call(f, z, x)
+    except (TypeError, np.exceptions.ComplexWarning) as exc:
         raise TypeError(
             "`f` must accept complex input for the complex-step method (use numpy "
             f"functions such as np.sin rather than math.sin); calling it raised: {exc}"
@@ -548,15 +575,17 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
         return (_call(f, xp, x, h, check_nan=check_nan) - _call(f, xm, x, h, check_nan=check_nan)) / (xp - xm)
 
     # First row. Where f(x ± h0) is nan the step left the domain of f: halve it.
-    nfev = np.zeros(x.shape, dtype=int)
-    for _ in range(60):
+    nfev, retry = np.zeros(x.shape, dtype=int), np.ones(x.shape, dtype=bool)
+    for _ in range(30):
         d = central(h, check_nan=False)
-        nfev += 2
-        if not np.any(np.isnan(d)):
+        nfev += 2 * retry
+        retry = np.isnan(d)
+        if not np.any(retry):
             break
-        h = np.where(np.isnan(d), h / 2, h)
-    else:
-        central(h)  # raises the nan error: f is nan at x itself
+        h = np.where(retry, h / 2, h)
+    else:  # still nan after shrinking h0 a billion times: raise a clear error
+        _call(f, x, x)
+        central(h)
 
     row = [d]
     best, err, h_best = d, np.full(x.shape, np.inf), h
@@ -672,7 +701,8 @@ def second_derivative(f, x, h=None):
     check_callable(f)
     x = as_float_array(x)
     h = _exact(x, _steps(x, h, "second"))
-    return _out((_call(f, x + h, x, h) - 2 * _call(f, x, x) + _call(f, x - h, x, h)) / h**2)
+    fx = _call(f, x, x)
+    return _out((_call(f, x + h, x, h) - 2 * fx + _call(f, x - h, x, h)) / h**2)
 
 
 # --------------------------------------------------------------------------
@@ -690,7 +720,7 @@ def partial(f, x, i, h=None):
     i : int
         Which input to vary, ``0 <= i < n``.
     h : float or array_like, optional
-        Positive step (or one per input). Default as in :func:`central_difference`.
+        Positive step (or one per input). Default ``eps**(1/3) * max(|x_i|, 1)``.
 
     Returns
     -------
@@ -731,7 +761,7 @@ def gradient(f, x, h=None):
     x : array_like, shape (n,)
         The point.
     h : float or array_like, optional
-        Positive step, or one per input. Default as in :func:`central_difference`,
+        Positive step, or one per input. Default ``eps**(1/3) * max(|x_i|, 1)``
         per input.
 
     Returns
@@ -774,7 +804,7 @@ def jacobian(f, x, h=None):
     x : array_like, shape (n,)
         The point.
     h : float or array_like, optional
-        Positive step, or one per input. Default as in :func:`central_difference`.
+        Positive step, or one per input. Default ``eps**(1/3) * max(|x_i|, 1)``.
 
     Returns
     -------
@@ -822,7 +852,7 @@ def hessian(f, x, h=None):
     x : array_like, shape (n,)
         The point.
     h : float or array_like, optional
-        Positive step, or one per input. Default as in :func:`second_derivative`.
+        Positive step, or one per input. Default ``eps**(1/4) * max(|x_i|, 1)``.
 
     Returns
     -------
@@ -885,7 +915,7 @@ def directional_derivative(f, x, v, h=None):
         distance.
     h : float, optional
         Positive step in ``t`` (points ``x ± h v``). Default: a step that
-        moves ``x`` by about ``eps**(1/3) * max(|x|)``.
+        moves ``x`` by about ``eps**(1/3) * max(|x_i|, 1)``.
 
     Returns
     -------
@@ -917,10 +947,13 @@ def directional_derivative(f, x, v, h=None):
     vmax = np.max(np.abs(v))
     if vmax == 0:  # no direction: f does not change along it
         return _out(np.zeros_like(_call(f, x, x, elementwise=False), dtype=float))
+    # Step along u = v / max|v| (largest component 1), then scale back:
+    # D_v f = max|v| * D_u f. This keeps tiny or huge v from overflowing h.
+    u = v / vmax
     if h is None:
-        h = default_step(np.max(np.abs(x)), "central") / vmax
+        s = default_step(np.max(np.abs(x)), "central", floor=_SEVERAL_VARIABLES_FLOOR)
     else:
-        h = check_step(h, allow_none=False)
-    fp = _call(f, x + h * v, x, h, elementwise=False)
-    fm = _call(f, x - h * v, x, h, elementwise=False)
-    return _out((fp - fm) / (2 * h))
+        s = check_step(h, allow_none=False) * vmax
+    fp = _call(f, x + s * u, x, s, elementwise=False)
+    fm = _call(f, x - s * u, x, s, elementwise=False)
+    return _out((fp - fm) / (2 * s) * vmax)

@@ -155,7 +155,7 @@ def _cheap_log_axes(ax):
     """Decade ticks only: minor tick labels on log axes are the slowest part of a redraw."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
     for axis in (ax.xaxis, ax.yaxis):
-        axis.set_major_locator(LogLocator(base=10, numticks=8))
+        axis.set_major_locator(LogLocator(base=10, numticks=6))
         axis.set_minor_locator(NullLocator())
         axis.set_major_formatter(FuncFormatter(_power_of_ten))
 

@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -397,14 +398,25 @@ def run_notebook(nb, cwd, timeout=120, salt="notebook", store_widget_state=True)
 
 
 def atomic_write(path, data):
-    """Write bytes or text to `path` through a temporary file and a rename."""
+    """Write bytes or text to `path` through a temporary file and a rename.
+
+    The file keeps its permission bits when it exists; a new file gets the
+    usual ones (0o666 minus the umask), not the 0o600 of a temporary file.
+    """
     path = Path(path)
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if path.exists():
+        mode = stat.S_IMODE(path.stat().st_mode)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

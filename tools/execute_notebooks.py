@@ -15,6 +15,8 @@ Output widget) is a stderr stream (a warning) or an error; otherwise the file
 is left untouched and the tool exits with status 1, naming the notebook and
 the cell index. Volatile metadata (execution timing) is not stored and widget
 model ids are derived from the file name, so running it twice gives no diff.
+Widget state (each slider's initial picture, for pages shown without a kernel)
+is stored unless ``--no-widget-state`` is given.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ def _nbformat():
     return nbformat
 
 
-def execute_notebook(path, timeout=120):
+def execute_notebook(path, timeout=120, store_widget_state=True):
     """Execute the notebook at `path`; return the executed notebook, unwritten.
 
     Raises :class:`ExecutionFailed` naming the file and the cell index when a
@@ -48,7 +50,9 @@ def execute_notebook(path, timeout=120):
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     try:
-        executed = _nbtools.run_notebook(nb, cwd=path.resolve().parent, timeout=timeout, salt=path.name)
+        executed = _nbtools.run_notebook(
+            nb, cwd=path.resolve().parent, timeout=timeout, salt=path.name, store_widget_state=store_widget_state
+        )
     except _nbtools.CellError as exc:
         where = "kernel start" if exc.cell_index < 0 else f"cell {exc.cell_index}"
         raise ExecutionFailed(f"{path}: {where}: {type(exc.cause).__name__}: {_nbtools._short(exc.cause)}") from exc
@@ -76,7 +80,13 @@ def serialize(nb):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="notebook files to execute in place")
-    parser.add_argument("--timeout", type=float, default=120, help="seconds allowed per cell (default 120)")
+    parser.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell (default 120)")
+    parser.add_argument(
+        "--no-widget-state",
+        action="store_true",
+        help="do not store widget state (by default it is stored, so a page without a kernel shows each "
+        "slider's first picture)",
+    )
     args = parser.parse_args(argv)
 
     failures = 0
@@ -87,7 +97,7 @@ def main(argv=None):
             continue
         start = time.perf_counter()
         try:
-            executed = execute_notebook(path, timeout=args.timeout)
+            executed = execute_notebook(path, timeout=args.timeout, store_widget_state=not args.no_widget_state)
         except ExecutionFailed as exc:
             print(f"error: {exc}\n  {path} was left unchanged.", file=sys.stderr)
             failures += 1

@@ -75,10 +75,10 @@ class MarkerError(ValueError):
     and cell index to the message.
     """
 
-    def __init__(self, message, line=None):
-        self.line = line
-        self.detail = message
-        super().__init__(f"line {line}: {message}" if line is not None else message)
+    def __init__(self, message, line=None, where=None):
+        self.line, self.detail, self.where = line, message, where
+        location = ", ".join(str(part) for part in (where, None if line is None else f"line {line}") if part)
+        super().__init__(f"{location}: {message}" if location else message)
 
 
 class BuildRefused(RuntimeError):
@@ -86,7 +86,7 @@ class BuildRefused(RuntimeError):
 
 
 def _marker_on(line):
-    """Return the exact marker on `line`, None if there is none; raise if malformed."""
+    """Return the exact marker on `line`, None if there is none, "malformed" for a mangled one."""
     stripped = line.strip()
     if stripped in _KIND:
         return stripped
@@ -224,15 +224,17 @@ def make_student_notebook(nb, name="<notebook>"):
         grade_id = _nbtools.nbgrader_meta(cell).get("grade_id")
         if grade_id:
             where += f" ({grade_id})"
+        try:
+            stripped = strip_solutions(cell.source, cell.cell_type)
+        except MarkerError as exc:
+            raise MarkerError(exc.detail, exc.line, where) from None
         if _nbtools.nbgrader_meta(cell).get("solution") is True and not has_solution_region(cell.source):
             raise MarkerError(
-                f"{where}: nbgrader marks this as a solution cell but it has no {BEGIN_SOLUTION} region; "
-                "its code would reach the students. Add the markers or remove the nbgrader solution flag."
+                f"nbgrader marks this as a solution cell but it has no {BEGIN_SOLUTION} region; "
+                "its code would reach the students. Add the markers or remove the nbgrader solution flag.",
+                where=where,
             )
-        try:
-            cell.source = strip_solutions(cell.source, cell.cell_type)
-        except MarkerError as exc:
-            raise MarkerError(f"{where}, line {exc.line}: {exc.detail}", exc.line) from None
+        cell.source = stripped
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import atexit
+import contextlib
 import dataclasses
 import json
 import os
@@ -127,20 +128,72 @@ def count_sliders(source: str) -> int:
     return count
 
 
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def stored_slider_count(nb: dict, cell: dict) -> int | None:
+    """Count the sliders in a cell's stored widget output, or ``None`` if nothing is stored.
+
+    Notebooks executed by nbclient keep the widget state in their metadata; a
+    cell's output names the root widget (the ``interact`` box), whose children
+    are followed down to the slider models.
+
+    >>> state = {"box": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_s", "IPY_MODEL_o"]}},
+    ...          "s": {"model_name": "FloatSliderModel", "state": {}},
+    ...          "o": {"model_name": "OutputModel", "state": {}}}
+    >>> nb = {"metadata": {"widgets": {WIDGET_STATE: {"state": state}}}}
+    >>> stored_slider_count(nb, {"outputs": [{"data": {WIDGET_VIEW: {"model_id": "box"}}}]})
+    1
+    >>> stored_slider_count(nb, {"outputs": []}) is None
+    True
+    """
+    state = nb.get("metadata", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    roots = [o.get("data", {}).get(WIDGET_VIEW, {}).get("model_id") for o in cell.get("outputs", [])]
+    roots = [r for r in roots if r in state]
+    if not roots:
+        return None
+    count, seen, todo = 0, set(), list(roots)
+    while todo:
+        mid = todo.pop()
+        if mid in seen or mid not in state:
+            continue
+        seen.add(mid)
+        model = state[mid]
+        if model.get("model_name", "").endswith("SliderModel"):
+            count += 1
+        children = model.get("state", {}).get("children", [])
+        todo += [c[len("IPY_MODEL_"):] for c in children if isinstance(c, str) and c.startswith("IPY_MODEL_")]
+    return count
+
+
 @dataclasses.dataclass
 class CellPlan:
-    """An interactive cell of a notebook: its index and the sliders it should show."""
+    """An interactive cell: its index, first code line and the sliders it should show.
+
+    ``sliders`` is the exact number when the cell's source creates the sliders
+    itself or the notebook stores the widget state; ``None`` means "at least one"
+    (sliders built by a helper function, no stored state).
+    """
 
     index: int
-    sliders: int
+    sliders: int | None
     first_line: str
+
+    def expected(self) -> str:
+        """The expectation in words, for messages."""
+        return "at least 1" if self.sliders is None else str(self.sliders)
+
+    def matches(self, shown: int) -> bool:
+        """Does ``shown`` sliders meet the expectation?"""
+        return shown >= 1 if self.sliders is None else shown == self.sliders and shown >= 1
 
 
 def interactive_cells(notebook_path: os.PathLike) -> list[CellPlan]:
-    """List the cells tagged ``interactive`` with the number of sliders each creates.
+    """List the cells tagged ``interactive`` with the number of sliders each should show.
 
-    Untagged cells that create sliders are listed too (a forgotten tag should
-    not hide a slider from the test).
+    Untagged cells whose source creates sliders are listed too (a forgotten tag
+    should not hide a slider from the test).
     """
     nb = json.loads(pathlib.Path(notebook_path).read_text(encoding="utf-8"))
     plans = []
@@ -156,7 +209,8 @@ def interactive_cells(notebook_path: os.PathLike) -> list[CellPlan]:
         if "interactive" in tags or n:
             first = next((ln for ln in source.splitlines()
                           if ln.strip() and not ln.lstrip().startswith("#")), "")
-            plans.append(CellPlan(index=i, sliders=n, first_line=first.strip()[:60]))
+            plans.append(CellPlan(index=i, sliders=n or stored_slider_count(nb, cell),
+                                  first_line=first.strip()[:60]))
     return plans
 
 
@@ -640,13 +694,13 @@ def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pa
     path.parent.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     height = size["height"]
-    for _ in range(3):
+    for _ in range(4):
+        page.wait_for_timeout(150)  # let JupyterLab finish any pending relayout
         needed = int(min(max(page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL), size["height"]), max_height))
         if needed == height:
             break
         height = needed
         page.set_viewport_size({"width": size["width"], "height": height})
-        page.wait_for_timeout(200)  # relayout
     page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL)
     page.screenshot(path=str(path))
     if height != size["height"]:
@@ -678,7 +732,13 @@ def slider_locators(page, cell_index: int):
 
 
 def slider_info(slider) -> dict:
-    """Description, value and bounds of a slider (from its noUiSlider handle's aria attributes)."""
+    """Description, readout text, value and bounds of a slider.
+
+    ``now``/``min``/``max`` come from the noUiSlider handle's aria attributes;
+    ipywidgets 8.1 does not update ``aria-valuenow`` on keyboard moves, so
+    ``now`` is only trusted before the first move, and ``readout`` (the text
+    beside the slider) tells whether a move happened.
+    """
     return slider.evaluate(
         """s => { const h = s.querySelector('.noUi-handle');
                   const label = s.querySelector('.widget-label');
@@ -714,7 +774,7 @@ def check_notebook(server: JupyterServer, browser: Browser, path: str, source: o
     Starts a kernel for it (REST), opens ``lab/tree/<path>?reset``, runs all
     cells from the Run menu, waits for the kernel, then checks: no dialog, every
     code cell executed, no stderr or error output, every interactive cell shows
-    as many sliders as its source creates (at least one), and every slider,
+    the sliders it should (see :class:`CellPlan`; at least one), and every slider,
     moved one step with the keyboard, changes the image of its ``interact``
     output within ``change_timeout`` seconds. Screenshots before and after the
     moves go to ``artifacts`` (if given). The page is closed and the session
@@ -731,89 +791,115 @@ def check_notebook(server: JupyterServer, browser: Browser, path: str, source: o
     """
     report = NotebookReport(notebook=path)
     plans = interactive_cells(source)
-    t0 = time.monotonic()
-    session = server.create_session(path)
-    kernel_id = session["kernel"]["id"]
-    page = browser.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
     stem = pathlib.PurePosixPath(path).stem
-    try:
-        open_notebook(page, server, path)
-        report.timings["open"] = time.monotonic() - t0
-        if dialogs := visible_dialogs(page):
-            report.failures.append(f"{path}: a dialog is open after loading: {dialogs}")
-            return report
-        t1 = time.monotonic()
-        run_all_cells(page)
-        wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
-        report.timings["run all"] = time.monotonic() - t1
-
-        for index, prompt in _code_cell_states(page):
-            if not re.fullmatch(r"\[\d+\]:", prompt.strip()):
-                report.failures.append(f"{path}: cell {index} was not executed (prompt {prompt!r})")
-        for index, text in _error_outputs(page):
-            report.failures.append(f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}")
-
-        # Widgets render asynchronously after their cell finished: give them a moment.
-        deadline = time.monotonic() + 10
-        while True:
-            counts = {p.index: slider_locators(page, p.index).count() for p in plans}
-            if all(counts[p.index] >= max(p.sliders, 1) for p in plans) or time.monotonic() > deadline:
-                break
-            time.sleep(0.1)
-        for p in plans:
-            expected = max(p.sliders, 1)
-            if counts[p.index] != expected:
-                report.failures.append(
-                    f"{path}: cell {p.index} ({p.first_line!r}) shows {counts[p.index]} slider(s), "
-                    f"expected {expected} from its source")
-        total = page.locator(f"{PANEL} .widget-slider").count()
-        if total != sum(counts.values()):
-            report.notes.append(f"{total - sum(counts.values())} slider(s) outside the interactive cells (not moved)")
-
-        if artifacts is not None:
-            report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-1-before.png"))
-
-        t2 = time.monotonic()
-        for p in plans:
-            sliders = slider_locators(page, p.index)
-            for k in range(sliders.count()):
-                slider = sliders.nth(k)
-                before = slider_info(slider)
-                key, ms = move_slider(page, slider, timeout=change_timeout)
-                after = slider_info(slider)
-                report.sliders.append(SliderResult(p.index, before["description"], key,
-                                                   before["readout"], after["readout"], ms))
-                where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
-                if after["now"] == before["now"]:
-                    report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']})")
-                elif ms is None:
-                    report.failures.append(
-                        f"{where}: figure did not change within {change_timeout:g} s after {key} "
-                        f"(value {before['readout']} -> {after['readout']})")
-                server.wait_kernel_idle(kernel_id, timeout=run_timeout)
-        report.timings["sliders"] = time.monotonic() - t2
-        for index, text in _error_outputs(page):
-            msg = f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}"
-            if msg not in report.failures:
-                report.failures.append(msg + " (after moving the sliders)")
-        if artifacts is not None:
-            report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-2-after.png"))
-        if dialogs := visible_dialogs(page):
-            report.failures.append(f"{path}: a dialog is open: {dialogs}")
-        for err in page_errors:
-            report.failures.append(f"{path}: JavaScript error in the page: {err[:300]}")
-    except Exception:
-        if artifacts is not None:  # show what the page looked like when it went wrong
-            try:
-                report.screenshots.append(
-                    screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-error.png"))
-            except Exception:  # noqa: BLE001 - the original error matters more
-                pass
-        raise
-    finally:
-        page.close()
-        server.delete_session(session["id"])
-        report.timings["total"] = time.monotonic() - t0
+    t0 = time.monotonic()
+    with notebook_page(server, browser, path) as (page, kernel_id, page_errors):
+        try:
+            _check_in_page(report, plans, page, server, kernel_id, page_errors, path, artifacts,
+                           change_timeout, run_timeout)
+        except Exception:
+            if artifacts is not None:  # show what the page looked like when it went wrong
+                try:
+                    report.screenshots.append(
+                        screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-error.png"))
+                except Exception:  # noqa: BLE001 - the original error matters more
+                    pass
+            raise
+        finally:
+            report.timings["total"] = time.monotonic() - t0
     return report
+
+
+@contextlib.contextmanager
+def notebook_page(server: JupyterServer, browser: Browser, path: str):
+    """Start a kernel for ``path`` (REST), open a new tab, yield ``(page, kernel_id, page_errors)``.
+
+    The tab is closed and the session (with its kernel) deleted on exit.
+    ``page_errors`` collects uncaught JavaScript errors of the page.
+    """
+    session = server.create_session(path)
+    try:
+        page = browser.new_page()
+        try:
+            page_errors: list[str] = []
+            page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+            yield page, session["kernel"]["id"], page_errors
+        finally:
+            page.close()
+    finally:
+        server.delete_session(session["id"])
+
+
+def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, artifacts,
+                   change_timeout, run_timeout) -> None:
+    """The body of :func:`check_notebook`, on an opened tab; fills ``report``."""
+    stem = pathlib.PurePosixPath(path).stem
+    t1 = time.monotonic()
+    open_notebook(page, server, path)
+    report.timings["open"] = time.monotonic() - t1
+    if dialogs := visible_dialogs(page):
+        report.failures.append(f"{path}: a dialog is open after loading: {dialogs}")
+        return
+    t1 = time.monotonic()
+    run_all_cells(page)
+    wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
+    report.timings["run all"] = time.monotonic() - t1
+
+    for index, prompt in _code_cell_states(page):
+        if not re.fullmatch(r"\[\d+\]:", prompt.strip()):
+            report.failures.append(f"{path}: cell {index} was not executed (prompt {prompt!r})")
+    for index, text in _error_outputs(page):
+        report.failures.append(f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}")
+
+    # Widgets render asynchronously after their cell finished: give them a moment.
+    deadline = time.monotonic() + 10
+    while True:
+        counts = {p.index: slider_locators(page, p.index).count() for p in plans}
+        if all(p.matches(counts[p.index]) for p in plans) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    for p in plans:
+        if not p.matches(counts[p.index]):
+            report.failures.append(
+                f"{path}: cell {p.index} ({p.first_line!r}) shows {counts[p.index]} slider(s), "
+                f"expected {p.expected()}")
+    total = page.locator(f"{PANEL} .widget-slider").count()
+    if total != sum(counts.values()):
+        report.notes.append(f"{total - sum(counts.values())} slider(s) outside the interactive cells (not moved)")
+
+    if artifacts is not None:
+        t1 = time.monotonic()
+        report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-1-before.png"))
+        report.timings["screenshots"] = time.monotonic() - t1
+
+    t2 = time.monotonic()
+    for p in plans:
+        sliders = slider_locators(page, p.index)
+        for k in range(sliders.count()):
+            slider = sliders.nth(k)
+            before = slider_info(slider)
+            key, ms = move_slider(page, slider, timeout=change_timeout)
+            after = slider_info(slider)
+            report.sliders.append(SliderResult(p.index, before["description"], key,
+                                               before["readout"], after["readout"], ms))
+            where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
+            if after["readout"] == before["readout"]:
+                report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']})")
+            elif ms is None:
+                report.failures.append(
+                    f"{where}: figure did not change within {change_timeout:g} s after {key} "
+                    f"(value {before['readout']} -> {after['readout']})")
+            server.wait_kernel_idle(kernel_id, timeout=run_timeout)
+    report.timings["sliders"] = time.monotonic() - t2
+    for index, text in _error_outputs(page):
+        msg = f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}"
+        if msg not in report.failures:
+            report.failures.append(msg + " (after moving the sliders)")
+    if artifacts is not None:
+        t1 = time.monotonic()
+        report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-2-after.png"))
+        report.timings["screenshots"] += time.monotonic() - t1
+    if dialogs := visible_dialogs(page):
+        report.failures.append(f"{path}: a dialog is open: {dialogs}")
+    for err in page_errors:
+        report.failures.append(f"{path}: JavaScript error in the page: {err[:300]}")

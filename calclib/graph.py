@@ -1,0 +1,319 @@
+"""Draw a computation graph, and its backward pass step by step, in pure matplotlib.
+
+One box per node (its name and how it was computed, its value and its
+gradient), arrows from each operand to its result, laid out left to right in
+topological order, each arrow labelled with its local derivative. With
+``step=k`` the drawing shows the backward pass after k local chain-rule steps
+(see :func:`calclib.autodiff.backward_steps`): gradients not yet reached are
+"?", partial sums end in "+ ?", and the edge used by step k is highlighted, so
+a slider over k walks the whole pass. No graphviz or other system binary.
+
+Colours are from the Okabe-Ito palette (safe for colour-blind readers) and
+every state is also shown by text or line style, never by colour alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .autodiff import BackwardStep, Value, _expression, _node_names, backward_steps, trace
+
+__all__ = ["draw_graph", "GraphDrawing", "graph_layout"]
+
+# Okabe-Ito colours, lightened for box fills (text stays black on them).
+LEAF_FILL = "#C4E5F7"       # sky blue #56B4E9, light: inputs and parameters
+OP_FILL = "#F7DDA6"         # orange #E69F00, light: results of operations
+ROOT_FILL = "#A6E3D2"       # bluish green #009E73, light: the output
+HIGHLIGHT = "#D55E00"       # vermillion: the edge of the current backward step
+EDGE_COLOR = "#4D4D4D"
+UNKNOWN_EDGE = "#9A9A9A"
+
+
+@dataclass
+class GraphDrawing:
+    """What :func:`draw_graph` drew, for inspection and tests.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+    nodes : list of Value
+        In topological order.
+    names : dict
+        Node -> its name in the drawing (label, else n0, n1, ...).
+    boxes : dict
+        Node -> the ``Text`` artist of its box (one per node).
+    texts : dict
+        Node -> the text in its box.
+    edges : list of Edge
+        ``(parent, child, local)``, in the order of :func:`~calclib.autodiff.trace`.
+    arrows : list of FancyArrowPatch
+        One per edge, same order.
+    edge_labels : list of Text
+        Local derivative of each edge (empty if ``show_local=False``).
+    step : BackwardStep or None
+        The backward step shown (None: the nodes' current ``.grad``).
+    n_steps : int
+        Largest valid `step` (the number of edges).
+    caption : Text or None
+        What the current step does.
+    figsize : tuple
+        A figure size (inches) at which nothing overlaps.
+    """
+
+    ax: object
+    nodes: list
+    names: dict
+    boxes: dict
+    texts: dict
+    edges: list
+    arrows: list
+    edge_labels: list = field(default_factory=list)
+    step: BackwardStep | None = None
+    n_steps: int = 0
+    caption: object = None
+    figsize: tuple = (6.0, 4.0)
+
+
+def graph_layout(root):
+    """Layer and row of every node: leaves on the left, `root` on the right.
+
+    A node's layer is one more than its deepest operand; a leaf sits just left
+    of its first use. Rows within a layer are ordered to keep arrows short
+    (two barycentre sweeps) and centred on 0.
+
+    Returns
+    -------
+    dict
+        Node -> (layer, row), floats; row 0 is the middle, positive is up.
+
+    Examples
+    --------
+    >>> from calclib.autodiff import Value
+    >>> x, w, b = Value(1.0, label="x"), Value(2.0, label="w"), Value(0.5, label="b")
+    >>> y = x * w + b
+    >>> pos = graph_layout(y)
+    >>> pos[x][0], pos[w][0], pos[b][0], pos[y][0]
+    (0, 0, 1, 2)
+    """
+    graph = trace(root)
+    nodes = graph.nodes
+    parents = {n: [] for n in nodes}
+    consumers = {n: [] for n in nodes}
+    for e in graph.edges:
+        parents[e.child].append(e.parent)
+        consumers[e.parent].append(e.child)
+    layer = {}
+    for n in nodes:
+        layer[n] = 1 + max(layer[p] for p in parents[n]) if parents[n] else 0
+    for n in nodes:
+        if not parents[n] and consumers[n]:
+            layer[n] = min(layer[c] for c in consumers[n]) - 1
+    low = min(layer.values())
+    layers = {}
+    for n in nodes:                       # topological order within each layer
+        layer[n] -= low
+        layers.setdefault(layer[n], []).append(n)
+    rows = {}
+
+    def place(members):
+        m = len(members)
+        for k, n in enumerate(members):
+            rows[n] = (m - 1) / 2 - k
+
+    for members in layers.values():
+        place(members)
+    order = sorted(layers)
+    index = {n: i for i, n in enumerate(nodes)}
+    for sweep in (order[1:], order[-2::-1]):
+        for L in sweep:
+            def key(n):
+                near = parents[n] + consumers[n]
+                return (-np.mean([rows[p] for p in near]) if near else 0.0, index[n])
+            layers[L].sort(key=key)
+            place(layers[L])
+    return {n: (layer[n], rows[n]) for n in nodes}
+
+
+def _fmt(v, digits):
+    return f"{v:.{digits}g}"
+
+
+def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=4, fontsize=9):
+    """Draw the computation graph of `root`, optionally during its backward pass.
+
+    Parameters
+    ----------
+    root : Value
+        The output node; its whole graph is drawn.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw. Default: a new figure sized so that nothing overlaps
+        (``result.figsize``).
+    step : int, optional
+        Show the backward pass after `step` local chain-rule steps
+        (0 = only the seed ``root.grad = 1``; ``result.n_steps`` = done).
+        Default None shows each node's current ``.grad``.
+    steps : list of BackwardStep, optional
+        ``list(backward_steps(root))``, computed once and reused when a
+        slider redraws many steps.
+    show_local : bool, optional
+        Label each arrow with its local derivative d child / d parent.
+    digits : int, optional
+        Significant digits of the numbers shown.
+    fontsize : float, optional
+
+    Returns
+    -------
+    GraphDrawing
+        The artists: ``boxes`` (node -> Text), ``arrows`` (one per edge),
+        ``edge_labels``, ``caption``, and ``n_steps``.
+
+    Notes
+    -----
+    Each box reads ``name = how it was computed`` (``x1w1 = x1 * w1``), then
+    ``data`` and ``grad``. Unlabelled nodes are named n0, n1, ... in
+    topological order (the names :func:`calclib.autodiff.graph_table` uses).
+    In step mode a gradient not reached yet is ``?`` (grey dashed box), a
+    partial sum still waiting for other uses of the node is ``g + ?``
+    (dashed box), a final one is plain (solid box).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from calclib.autodiff import Value
+    >>> x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    >>> y = (x * w).tanh(); y.label = "y"
+    >>> d = draw_graph(y, step=1)
+    >>> d.n_steps, len(d.boxes), len(d.arrows)
+    (3, 4, 3)
+    >>> print(d.texts[x])
+    x
+    data 2
+    grad ?
+    >>> plt.close(d.ax.figure)
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyArrowPatch
+
+    if not isinstance(root, Value):
+        raise TypeError(f"`root` must be a Value, got {type(root).__name__}")
+    graph = trace(root)
+    nodes, edges = graph.nodes, graph.edges
+    names = _node_names(nodes)
+    n_steps = len(edges)
+    state = None
+    if step is not None:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or not 0 <= step <= n_steps:
+            raise ValueError(f"`step` must be an integer from 0 to {n_steps} (the number of edges), got {step!r}")
+        if steps is None:
+            for state in backward_steps(root):
+                if state.index == step:
+                    break
+        else:
+            if len(steps) != n_steps + 1 or steps[0].node is not root:
+                raise ValueError("`steps` must be list(backward_steps(root)) for this root")
+            state = steps[step]
+
+    # -- text of each box ----------------------------------------------------
+    texts, status = {}, {}
+    for n in nodes:
+        expr = _expression(n, names)
+        title = f"{names[n]} = {expr}" if expr else names[n]
+        if state is None:
+            g, status[n] = _fmt(n.grad, digits), "known"
+        elif n in state.complete:
+            g, status[n] = _fmt(state.grads[n], digits), "known"
+        elif n in state.grads:
+            g, status[n] = _fmt(state.grads[n], digits) + " + ?", "partial"
+        else:
+            g, status[n] = "?", "unknown"
+        texts[n] = f"{title}\ndata {_fmt(n.data, digits)}\ngrad {g}"
+
+    # -- geometry (data units are inches when we make the figure) -------------
+    pos = graph_layout(root)
+    n_layers = 1 + max(p[0] for p in pos.values())
+    n_rows = max(sum(1 for p in pos.values() if p[0] == L) for L in range(n_layers))
+    char_w = 0.6 * fontsize / 72                   # monospace advance, inches
+    line_h = 1.3 * fontsize / 72
+    box_w = [0.3 + char_w * max(len(line) for n, p in pos.items() if p[0] == L for line in texts[n].splitlines())
+             for L in range(n_layers)]
+    gap = 0.95 if show_local else 0.6
+    col_x = np.concatenate([[0.0], np.cumsum([(box_w[L] + box_w[L + 1]) / 2 + gap for L in range(n_layers - 1)])])
+    row_h = 3 * line_h + 0.5
+    caption_h = 0.45 if state is not None else 0.1
+    left, right = col_x[0] - box_w[0] / 2 - 0.15, col_x[-1] + box_w[-1] / 2 + 0.15
+    figsize = (float(max(right - left, 3.0)), float(max(n_rows * row_h + caption_h, 1.5)))
+    if ax is None:
+        fig = plt.figure(figsize=figsize)
+        ax = fig.add_axes((0, 0, 1, 1))
+    xy = {n: (col_x[L], r * row_h) for n, (L, r) in pos.items()}
+    x_mid = (left + right) / 2
+    ax.set_xlim(x_mid - figsize[0] / 2, x_mid + figsize[0] / 2)
+    y_bottom = -n_rows * row_h / 2
+    ax.set_ylim(y_bottom, y_bottom + figsize[1])
+    ax.set_axis_off()
+
+    # -- boxes -----------------------------------------------------------------
+    current = (state.node, state.parent) if state is not None and state.edge is not None else None
+    boxes = {}
+    for n in nodes:
+        fill = ROOT_FILL if n is root else (OP_FILL if n._op else LEAF_FILL)
+        edge_colour = UNKNOWN_EDGE if status[n] == "unknown" else EDGE_COLOR
+        lw, ls = 1.0, "-" if status[n] == "known" else "--"
+        if current is not None and n is current[1]:
+            edge_colour, lw = HIGHLIGHT, 2.2
+        boxes[n] = ax.text(
+            *xy[n], texts[n], ha="center", va="center", multialignment="left", family="monospace",
+            fontsize=fontsize, color="black", zorder=3,
+            bbox=dict(boxstyle="round,pad=0.45", fc=fill, ec=edge_colour, lw=lw, ls=ls),
+        )
+
+    # -- arrows, curved apart when one operand is used twice by the same node --
+    arrows, labels = [], []
+    multiplicity, seen = {}, {}
+    for e in edges:
+        multiplicity[(e.parent, e.child)] = multiplicity.get((e.parent, e.child), 0) + 1
+    for e in edges:
+        key = (e.parent, e.child)
+        k = seen[key] = seen.get(key, -1) + 1
+        m = multiplicity[key]
+        rad = 0.0 if m == 1 else 0.35 * (k - (m - 1) / 2)
+        hot = state is not None and state.edge == len(arrows)
+        arrow = FancyArrowPatch(
+            xy[e.parent], xy[e.child], patchA=boxes[e.parent].get_bbox_patch(),
+            patchB=boxes[e.child].get_bbox_patch(), arrowstyle="-|>", mutation_scale=12,
+            connectionstyle=f"arc3,rad={rad}", color=HIGHLIGHT if hot else EDGE_COLOR,
+            lw=2.2 if hot else 1.0, shrinkA=1, shrinkB=1, zorder=4,
+        )
+        ax.add_patch(arrow)
+        arrows.append(arrow)
+        if show_local:
+            (x0, y0), (x1, y1) = xy[e.parent], xy[e.child]
+            # the label sits mid-way along the visible part of the arrow, shifted like the curve
+            a = x0 + box_w[pos[e.parent][0]] / 2
+            b = x1 - box_w[pos[e.child][0]] / 2
+            t = ((a + b) / 2 - x0) / (x1 - x0) if x1 != x0 else 0.5
+            lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+            lx, ly = lx + rad * (y1 - y0) * 0.5, ly - rad * (x1 - x0) * 0.5
+            labels.append(ax.text(
+                lx, ly, f"×{_fmt(e.local, digits)}", ha="center", va="center",
+                fontsize=fontsize - 1.5, color=HIGHLIGHT if hot else EDGE_COLOR, zorder=5,
+                bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9),
+            ))
+
+    caption = None
+    if state is not None:
+        if state.index == 0:
+            msg = f"step 0 of {n_steps}: seed {names[root]}.grad = 1"
+        else:
+            c, p = names[state.node], names[state.parent]
+            msg = (f"step {state.index} of {n_steps}: {p}.grad += (d{c}/d{p}) · {c}.grad"
+                   f" = {_fmt(state.local, digits)} × {_fmt(state.grads[state.node], digits)}"
+                   f" = {_fmt(state.contribution, digits)}")
+        caption = ax.text(0.01, 0.99, msg, transform=ax.transAxes, ha="left", va="top",
+                          fontsize=fontsize, color="black", zorder=6)
+    return GraphDrawing(ax=ax, nodes=nodes, names=names, boxes=boxes, texts=texts, edges=edges,
+                        arrows=arrows, edge_labels=labels, step=state, n_steps=n_steps,
+                        caption=caption, figsize=figsize)

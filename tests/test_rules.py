@@ -1,0 +1,239 @@
+"""Tests for calclib.rules: dual numbers, the rules table, dual_derivative."""
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calclib import rules
+from calclib.differentiate import central_difference, complex_step
+from calclib.rules import (
+    OPERATOR_RULES,
+    RULES,
+    Dual,
+    cos,
+    dual_derivative,
+    dual_partials,
+    exp,
+    log,
+    relu,
+    rules_table,
+    sigmoid,
+    sin,
+    sqrt,
+    tanh,
+)
+
+FAST = settings(max_examples=30, deadline=None)
+PRIMITIVES = {"sin": sin, "cos": cos, "exp": exp, "log": log, "tanh": tanh, "sigmoid": sigmoid, "relu": relu, "sqrt": sqrt}
+POINTS = np.array([0.3, 0.9, 1.7, 4.0])  # inside every domain, away from relu's kink
+
+
+# ---------------------------------------------------------------- the rules table
+def test_rules_table_has_one_rule_per_primitive():
+    assert set(RULES) == set(PRIMITIVES)
+    for name, rule in RULES.items():
+        function, derivative, formula = rule  # a plain 3-tuple
+        assert callable(function) and callable(derivative)
+        assert formula.startswith(f"d/dx {name}(x) = ")
+        assert rule.formula == formula
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_each_rule_derivative_is_right(name):
+    function, derivative, _ = RULES[name]
+    np.testing.assert_allclose(derivative(POINTS), central_difference(function, POINTS), rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_public_function_applies_the_rule(name):
+    function, derivative, _ = RULES[name]
+    public = PRIMITIVES[name]
+    # floats and arrays: just the function
+    assert public(1.3) == pytest.approx(function(1.3), rel=1e-15)
+    assert type(public(1.3)) is float
+    np.testing.assert_allclose(public(POINTS), function(POINTS), rtol=1e-15)
+    np.testing.assert_allclose(public(list(POINTS)), function(POINTS), rtol=1e-15)
+    # duals: the chain rule f(u)' = f'(u) u'
+    y = public(Dual(POINTS, 2.0))
+    np.testing.assert_allclose(y.value, function(POINTS), rtol=1e-15)
+    np.testing.assert_allclose(y.deriv, 2.0 * derivative(POINTS), rtol=1e-15)
+
+
+def test_rules_table_prints_every_rule():
+    text = rules_table()
+    for rule in RULES.values():
+        assert rule.formula in text
+    for formula in OPERATOR_RULES.values():
+        assert formula in text
+    assert "product" in OPERATOR_RULES and "chain" in OPERATOR_RULES
+
+
+def test_all_lists_the_public_names():
+    for name in rules.__all__:
+        assert hasattr(rules, name)
+
+
+# ---------------------------------------------------------------- dual arithmetic
+def test_operator_rules():
+    u, v = Dual(3.0, 2.0), Dual(5.0, -1.0)  # u' = 2, v' = -1
+    cases = [
+        (u + v, 8.0, 1.0),
+        (u - v, -2.0, 3.0),
+        (u * v, 15.0, 2 * 5 + 3 * -1),  # product rule
+        (u / v, 0.6, (2 * 5 - 3 * -1) / 25),  # quotient rule
+        (u**2, 9.0, 2 * 3 * 2),  # power rule
+        (2**u, 8.0, 8 * np.log(2) * 2),  # exponential rule
+        (-u, -3.0, -2.0),
+        (+u, 3.0, 2.0),
+        (abs(Dual(-3.0, 2.0)), 3.0, -2.0),
+    ]
+    for result, value, deriv in cases:
+        assert result.value == pytest.approx(value, rel=1e-15)
+        assert result.deriv == pytest.approx(deriv, rel=1e-15)
+
+
+def test_reflected_operators_with_numbers():
+    u = Dual(2.0, 1.0)
+    for result, value, deriv in [
+        (3 + u, 5.0, 1.0),
+        (3 - u, 1.0, -1.0),
+        (3 * u, 6.0, 3.0),
+        (3 / u, 1.5, -3 / 4),
+        (u + 3, 5.0, 1.0),
+        (u - 3, -1.0, 1.0),
+        (u * 3, 6.0, 3.0),
+        (u / 4, 0.5, 0.25),
+        (np.float64(3.0) * u, 6.0, 3.0),
+    ]:
+        assert isinstance(result, Dual)
+        assert (result.value, result.deriv) == pytest.approx((value, deriv), rel=1e-15)
+
+
+def test_numpy_arrays_mix_with_duals():
+    u = Dual(np.array([1.0, 2.0]), 1.0)
+    a = np.array([10.0, 20.0])
+    for result in (a * u, u * a, a + u, a - u, a / u):
+        assert isinstance(result, Dual)  # not an object array of Duals
+    np.testing.assert_allclose((a * u).deriv, a)
+    np.testing.assert_allclose((a / u).deriv, -a / np.array([1.0, 4.0]))
+
+
+def test_dual_to_a_dual_power():
+    u, w = Dual(2.0, 1.0), Dual(3.0, 0.5)
+    y = u**w  # (u^w)' = u^w (w' log u + w u'/u)
+    assert y.value == pytest.approx(8.0)
+    assert y.deriv == pytest.approx(8.0 * (0.5 * np.log(2.0) + 3.0 * 1.0 / 2.0))
+    # a constant exponent held in a Dual works where log(u) does not exist
+    z = Dual(-2.0, 1.0) ** Dual(2.0, 0.0)
+    assert (z.value, z.deriv) == (4.0, -4.0)
+    x = Dual(1.5, 1.0)
+    assert (x**x).deriv == pytest.approx(1.5**1.5 * (np.log(1.5) + 1))
+
+
+def test_power_edge_cases():
+    assert (Dual(0.0, 1.0) ** 0).deriv == 0.0  # x^0 = 1 has derivative 0, even at 0
+    assert (Dual(0.0, 1.0) ** 2).deriv == 0.0
+    assert (Dual(4.0, 1.0) ** 0.5).deriv == pytest.approx(0.25)
+    assert (Dual(2.0, 1.0) ** -1).deriv == pytest.approx(-0.25)
+
+
+def test_comparisons_look_at_values():
+    u = Dual(2.0, 100.0)
+    assert u > 1 and u >= 2 and u < 3 and u <= 2 and u > Dual(1.0, -5.0)
+    piecewise = lambda x: x * x if x > 0 else -x
+    assert dual_derivative(piecewise, 3.0) == 6.0
+    assert dual_derivative(piecewise, -3.0) == -1.0
+
+
+def test_dual_repr_and_type_errors():
+    assert repr(Dual(1.0, 2.0)) == "Dual(value=1.0, deriv=2.0)"
+    with pytest.raises(TypeError):
+        Dual(1.0, 1.0) + "a"
+    with pytest.raises(TypeError):
+        np.sin(Dual(1.0, 1.0))  # numpy functions do not know the rules: use calclib.rules.sin
+    with pytest.raises(TypeError, match="must be numbers or arrays"):
+        Dual(Dual(1.0), 1.0)
+
+
+def test_sigmoid_and_exp_are_quiet_in_the_tails():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = sigmoid(Dual(np.array([-1000.0, 0.0, 1000.0]), 1.0))
+    np.testing.assert_allclose(y.value, [0.0, 0.5, 1.0])
+    np.testing.assert_allclose(y.deriv, [0.0, 0.25, 0.0])
+
+
+def test_relu_derivative_is_zero_at_the_kink():
+    np.testing.assert_array_equal(dual_derivative(relu, np.array([-1.0, 0.0, 1.0])), [0.0, 0.0, 1.0])
+
+
+# ---------------------------------------------------------------- dual_derivative
+def test_dual_derivative_of_polynomials_is_exact():
+    p = lambda x: 3 * x**3 - 2 * x**2 + x - 5
+    dp = lambda x: 9 * x**2 - 4 * x + 1
+    for x in [0.0, 1.5, -2.25, 1024.0]:
+        assert dual_derivative(p, x) == dp(x)  # exact: these values are all representable
+
+
+@given(
+    coefficients=st.lists(st.integers(-9, 9), min_size=1, max_size=6),
+    x=st.floats(-4, 4, allow_nan=False),
+)
+@FAST
+def test_dual_derivative_of_random_polynomials(coefficients, x):
+    def p(t):
+        total = 0 * t
+        for c in coefficients:
+            total = total * t + c  # Horner's rule, using Dual arithmetic
+        return total
+
+    n = len(coefficients) - 1
+    dp = sum(c * (n - k) * x ** (n - k - 1) for k, c in enumerate(coefficients) if n - k > 0)
+    scale = sum(abs(c) * (n - k) * abs(x) ** max(n - k - 1, 0) for k, c in enumerate(coefficients)) + 1
+    assert abs(dual_derivative(p, x) - dp) <= 8 * np.finfo(float).eps * scale * (n + 1)
+
+
+@given(x=st.floats(-3, 3))
+@FAST
+def test_product_rule_agrees_with_numerical_derivative(x):
+    f = lambda t: sin(t) * exp(t)
+    numeric = central_difference(lambda t: np.sin(t) * np.exp(t), x)
+    assert dual_derivative(f, x) == pytest.approx(numeric, rel=1e-8, abs=1e-8)  # |f| ~ 20: rounding 1e-9
+
+
+@given(x=st.floats(0.1, 5))
+@FAST
+def test_chain_and_quotient_rules_agree_with_complex_step(x):
+    dual_f = lambda t: tanh(sqrt(t)) / (1 + log(t) ** 2) + cos(t * t)
+    numpy_f = lambda t: np.tanh(np.sqrt(t)) / (1 + np.log(t) ** 2) + np.cos(t * t)
+    assert dual_derivative(dual_f, x) == pytest.approx(complex_step(numpy_f, x), rel=1e-12, abs=1e-13)
+
+
+def test_dual_derivative_on_arrays_and_constants():
+    x = np.linspace(-2, 2, 5)
+    np.testing.assert_allclose(dual_derivative(lambda t: t**2, x), 2 * x)
+    np.testing.assert_array_equal(dual_derivative(lambda t: 7.0, x), np.zeros(5))
+    assert dual_derivative(lambda t: 7.0, 1.0) == 0.0
+    np.testing.assert_array_equal(dual_derivative(lambda t: 0 * t + 3, x), np.zeros(5))
+
+
+def test_dual_derivative_validation():
+    with pytest.raises(TypeError, match="`f` must be callable"):
+        dual_derivative(2.0, 1.0)
+    with pytest.raises(TypeError, match="`f` must be callable"):
+        dual_partials(None, 1.0)
+    with pytest.raises(ValueError, match="at least one argument"):
+        dual_partials(lambda: 1.0)
+
+
+def test_dual_partials():
+    f = lambda x, y: x**2 * y + sin(y)
+    dx, dy = dual_partials(f, 3.0, 0.5)
+    assert dx == pytest.approx(2 * 3.0 * 0.5)
+    assert dy == pytest.approx(9.0 + np.cos(0.5))
+    # arrays work elementwise too
+    dx, dy = dual_partials(lambda x, y: x * y, np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(dx, [3.0, 4.0])
+    np.testing.assert_array_equal(dy, [1.0, 2.0])
