@@ -16,6 +16,9 @@ IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def pytest_configure(config):
+    # Build matplotlib's font cache before any kernel starts: on a fresh machine the
+    # first import prints "building the font cache" to stderr, which nbval would compare.
+    import matplotlib.font_manager  # noqa: F401
     if getattr(config.option, "nbval", False) or getattr(config.option, "nbval_lax", False):
         config.option.nbval_sanitize_with = str(ROOT / "notebooks" / "nbval_sanitize.cfg")
 
@@ -29,3 +32,7 @@ def requires(module, why=""):
         if IN_CI:
             pytest.fail(msg + " -- CI must install it", pytrace=False)
         pytest.skip(msg)
+
+
+# Fixture notebooks belong to the tests that use them; nbval must not run them as curriculum.
+collect_ignore_glob = ["tests/fixtures/*", "tests/browser/fixtures/*", "build/*"]

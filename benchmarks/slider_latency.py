@@ -50,9 +50,9 @@ def measure_notebook(server, browser, notebook: pathlib.Path, presses: int, time
                 times = []
                 for i in range(presses + 1):  # press 0 is the warm-up
                     server.wait_kernel_idle(kernel_id)
-                    _, ms = harness.move_slider(page, slider, key=key, timeout=timeout)
+                    move = harness.move_slider(page, slider, key=key, timeout=timeout)
                     if i:
-                        times.append(ms)
+                        times.append(move.ms)
                     key = OTHER[key]
                 server.wait_kernel_idle(kernel_id)
                 rows.append((notebook.name, plan.index, info["description"], times))

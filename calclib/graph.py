@@ -13,13 +13,14 @@ every state is also shown by text or line style, never by colour alone.
 """
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .autodiff import BackwardStep, Value, _expression, _node_names, backward_steps, trace
 
-__all__ = ["draw_graph", "GraphDrawing", "graph_layout"]
+__all__ = ["draw_graph", "GraphDrawing", "graph_layout", "Layout"]
 
 # Okabe-Ito colours, lightened for box fills (text stays black on them).
 LEAF_FILL = "#C4E5F7"       # sky blue #56B4E9, light: inputs and parameters
@@ -48,7 +49,10 @@ class GraphDrawing:
     edges : list of Edge
         ``(parent, child, local)``, in the order of :func:`~calclib.autodiff.trace`.
     arrows : list of FancyArrowPatch
-        One per edge, same order.
+        One per edge, same order: the segment that ends in the arrow head.
+    tails : list of list of FancyArrowPatch
+        Per edge, the plain segments before it (empty unless the edge spans
+        several layers and runs through way points).
     edge_labels : list of Text
         Local derivative of each edge (empty if ``show_local=False``).
     step : BackwardStep or None
@@ -68,6 +72,7 @@ class GraphDrawing:
     texts: dict
     edges: list
     arrows: list
+    tails: list = field(default_factory=list)
     edge_labels: list = field(default_factory=list)
     step: BackwardStep | None = None
     n_steps: int = 0
@@ -75,64 +80,86 @@ class GraphDrawing:
     figsize: tuple = (6.0, 4.0)
 
 
+Layout = namedtuple("Layout", "positions routes")
+Layout.__doc__ = """Where :func:`graph_layout` puts things.
+
+positions : dict
+    Node -> (layer, row): layer 0 is leftmost; row 0 is the middle, positive up.
+routes : list
+    For each edge of ``trace(root).edges``, the (layer, row) way points an
+    arrow spanning several layers passes through (empty for adjacent layers).
+"""
+
+
 def graph_layout(root):
     """Layer and row of every node: leaves on the left, `root` on the right.
 
-    A node's layer is one more than its deepest operand; a leaf sits just left
-    of its first use. Rows within a layer are ordered to keep arrows short
-    (two barycentre sweeps) and centred on 0.
+    Each node sits as far right as it can, one layer before its first use
+    (so a leaf or a partial result appears just where it is needed). An edge
+    spanning several layers gets a way point in each layer it crosses, which
+    takes a row there like a node, so arrows do not run through boxes. Rows
+    are ordered to keep arrows short (barycentre sweeps) and centred on 0.
 
     Returns
     -------
-    dict
-        Node -> (layer, row), floats; row 0 is the middle, positive is up.
+    Layout
+        ``positions`` (node -> (layer, row)) and ``routes`` (way points per edge).
 
     Examples
     --------
     >>> from calclib.autodiff import Value
     >>> x, w, b = Value(1.0, label="x"), Value(2.0, label="w"), Value(0.5, label="b")
     >>> y = x * w + b
-    >>> pos = graph_layout(y)
+    >>> pos = graph_layout(y).positions
     >>> pos[x][0], pos[w][0], pos[b][0], pos[y][0]
     (0, 0, 1, 2)
     """
     graph = trace(root)
-    nodes = graph.nodes
-    parents = {n: [] for n in nodes}
+    nodes, edges = graph.nodes, graph.edges
     consumers = {n: [] for n in nodes}
-    for e in graph.edges:
-        parents[e.child].append(e.parent)
+    for e in edges:
         consumers[e.parent].append(e.child)
-    layer = {}
+    depth = {root: 0}                       # longest path down to the root
+    for n in reversed(nodes):
+        if n is not root:
+            depth[n] = 1 + max(depth[c] for c in consumers[n])
+    top = max(depth.values())
+    layer = {n: top - depth[n] for n in nodes}
+
+    # items per layer: nodes, then one way point per layer crossed by a long edge
+    members = {L: [] for L in range(top + 1)}
     for n in nodes:
-        layer[n] = 1 + max(layer[p] for p in parents[n]) if parents[n] else 0
-    for n in nodes:
-        if not parents[n] and consumers[n]:
-            layer[n] = min(layer[c] for c in consumers[n]) - 1
-    low = min(layer.values())
-    layers = {}
-    for n in nodes:                       # topological order within each layer
-        layer[n] -= low
-        layers.setdefault(layer[n], []).append(n)
+        members[layer[n]].append(n)
+    neighbours = {n: [] for n in nodes}
+    chains = []
+    for i, e in enumerate(edges):
+        chain = [e.parent] + [("via", i, L) for L in range(layer[e.parent] + 1, layer[e.child])] + [e.child]
+        for item in chain[1:-1]:
+            members[item[2]].append(item)
+            neighbours[item] = []
+        for u, v in zip(chain, chain[1:]):
+            neighbours[u].append(v)
+            neighbours[v].append(u)
+        chains.append(chain[1:-1])
     rows = {}
 
-    def place(members):
-        m = len(members)
-        for k, n in enumerate(members):
-            rows[n] = (m - 1) / 2 - k
+    def place(items):
+        m = len(items)
+        for k, item in enumerate(items):
+            rows[item] = (m - 1) / 2 - k
 
-    for members in layers.values():
-        place(members)
-    order = sorted(layers)
-    index = {n: i for i, n in enumerate(nodes)}
-    for sweep in (order[1:], order[-2::-1]):
+    for items in members.values():
+        place(items)
+    index = {item: k for items in members.values() for k, item in enumerate(items)}
+    order = list(range(top + 1))
+    for sweep in (order[1:], order[-2::-1], order[1:]):
         for L in sweep:
-            def key(n):
-                near = parents[n] + consumers[n]
-                return (-np.mean([rows[p] for p in near]) if near else 0.0, index[n])
-            layers[L].sort(key=key)
-            place(layers[L])
-    return {n: (layer[n], rows[n]) for n in nodes}
+            members[L].sort(key=lambda item: (-np.mean([rows[v] for v in neighbours[item]])
+                                              if neighbours[item] else 0.0, index[item]))
+            place(members[L])
+    positions = {n: (layer[n], rows[n]) for n in nodes}
+    routes = [[(item[2], rows[item]) for item in chain] for chain in chains]
+    return Layout(positions, routes)
 
 
 def _fmt(v, digits):
@@ -232,9 +259,13 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         texts[n] = f"{title}\ndata {_fmt(n.data, digits)}\ngrad {g}"
 
     # -- geometry (data units are inches when we make the figure) -------------
-    pos = graph_layout(root)
+    layout = graph_layout(root)
+    pos = layout.positions
     n_layers = 1 + max(p[0] for p in pos.values())
-    n_rows = max(sum(1 for p in pos.values() if p[0] == L) for L in range(n_layers))
+    per_layer = [0] * n_layers
+    for L, _ in list(pos.values()) + [w for route in layout.routes for w in route]:
+        per_layer[L] += 1
+    n_rows = max(per_layer)
     char_w = 0.6 * fontsize / 72                   # monospace advance, inches
     line_h = 1.3 * fontsize / 72
     box_w = [0.3 + char_w * max(len(line) for n, p in pos.items() if p[0] == L for line in texts[n].splitlines())
@@ -249,6 +280,7 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         fig = plt.figure(figsize=figsize)
         ax = fig.add_axes((0, 0, 1, 1))
     xy = {n: (col_x[L], r * row_h) for n, (L, r) in pos.items()}
+    routes = [[(col_x[L], r * row_h) for L, r in route] for route in layout.routes]
     x_mid = (left + right) / 2
     ax.set_xlim(x_mid - figsize[0] / 2, x_mid + figsize[0] / 2)
     y_bottom = -n_rows * row_h / 2
@@ -270,36 +302,47 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
             bbox=dict(boxstyle="round,pad=0.45", fc=fill, ec=edge_colour, lw=lw, ls=ls),
         )
 
-    # -- arrows, curved apart when one operand is used twice by the same node --
-    arrows, labels = [], []
+    # -- arrows: one per edge, from operand to result. An edge spanning several
+    # layers runs through its way points (plain segments, kept in `tails`);
+    # two edges between the same pair of boxes (x * x) curve apart.
+    arrows, tails, labels = [], [], []
     multiplicity, seen = {}, {}
     for e in edges:
         multiplicity[(e.parent, e.child)] = multiplicity.get((e.parent, e.child), 0) + 1
-    for e in edges:
+    for i, e in enumerate(edges):
         key = (e.parent, e.child)
         k = seen[key] = seen.get(key, -1) + 1
         m = multiplicity[key]
-        rad = 0.0 if m == 1 else 0.35 * (k - (m - 1) / 2)
-        hot = state is not None and state.edge == len(arrows)
-        arrow = FancyArrowPatch(
-            xy[e.parent], xy[e.child], patchA=boxes[e.parent].get_bbox_patch(),
-            patchB=boxes[e.child].get_bbox_patch(), arrowstyle="-|>", mutation_scale=12,
-            connectionstyle=f"arc3,rad={rad}", color=HIGHLIGHT if hot else EDGE_COLOR,
-            lw=2.2 if hot else 1.0, shrinkA=1, shrinkB=1, zorder=4,
-        )
-        ax.add_patch(arrow)
-        arrows.append(arrow)
+        route = routes[i]
+        rad = 0.0 if m == 1 or route else 0.35 * (k - (m - 1) / 2)
+        hot = state is not None and state.edge == i
+        style = dict(color=HIGHLIGHT if hot else EDGE_COLOR, lw=2.2 if hot else 1.0, zorder=4)
+        points = [xy[e.parent]] + route + [xy[e.child]]
+        segments = []
+        for j, (p0, p1) in enumerate(zip(points, points[1:])):
+            last = j == len(points) - 2
+            segment = FancyArrowPatch(
+                p0, p1, patchA=boxes[e.parent].get_bbox_patch() if j == 0 else None,
+                patchB=boxes[e.child].get_bbox_patch() if last else None,
+                arrowstyle="-|>" if last else "-", mutation_scale=12,
+                connectionstyle=f"arc3,rad={rad}", shrinkA=1 if j == 0 else 0,
+                shrinkB=1 if last else 0, **style,
+            )
+            ax.add_patch(segment)
+            segments.append(segment)
+        arrows.append(segments[-1])
+        tails.append(segments[:-1])
         if show_local:
-            (x0, y0), (x1, y1) = xy[e.parent], xy[e.child]
-            # the label sits mid-way along the visible part of the arrow, shifted like the curve
-            a = x0 + box_w[pos[e.parent][0]] / 2
+            # the label sits mid-way along the visible part of the last segment
+            (x0, y0), (x1, y1) = points[-2], points[-1]
+            a = x0 + (box_w[pos[e.parent][0]] / 2 if not route else 0.0)
             b = x1 - box_w[pos[e.child][0]] / 2
             t = ((a + b) / 2 - x0) / (x1 - x0) if x1 != x0 else 0.5
             lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
             lx, ly = lx + rad * (y1 - y0) * 0.5, ly - rad * (x1 - x0) * 0.5
             labels.append(ax.text(
                 lx, ly, f"×{_fmt(e.local, digits)}", ha="center", va="center",
-                fontsize=fontsize - 1.5, color=HIGHLIGHT if hot else EDGE_COLOR, zorder=5,
+                fontsize=fontsize - 1.5, color=style["color"], zorder=5,
                 bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9),
             ))
 
@@ -315,5 +358,5 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         caption = ax.text(0.01, 0.99, msg, transform=ax.transAxes, ha="left", va="top",
                           fontsize=fontsize, color="black", zorder=6)
     return GraphDrawing(ax=ax, nodes=nodes, names=names, boxes=boxes, texts=texts, edges=edges,
-                        arrows=arrows, edge_labels=labels, step=state, n_steps=n_steps,
+                        arrows=arrows, tails=tails, edge_labels=labels, step=state, n_steps=n_steps,
                         caption=caption, figsize=figsize)

@@ -1,7 +1,8 @@
 """nbval in full mode really compares stored outputs, and ``make execute`` regenerates them.
 
-A small fixture notebook (numpy, a printed number, a memory address, an
-``interact`` slider under ``# NBVAL_IGNORE_OUTPUT``) is executed with
+A small fixture notebook (numpy, a printed number, a memory address, the
+kernel's interpreter, an ``interact`` slider under ``# NBVAL_IGNORE_OUTPUT``)
+is executed with
 ``tools/execute_notebooks.py`` exactly as ``make execute`` runs it. Then:
 
 * the tool stores clean, deterministic outputs (a second run changes nothing)
@@ -50,6 +51,7 @@ def _guard_notebook():
             ),
             v4.new_code_cell('x = np.linspace(0, 1, 5)\nprint(f"mean = {x.mean():.4f}")\nprint(np.round(rng.normal(size=3), 4))'),
             v4.new_code_cell("object()  # a memory address: the sanitize file must mask it"),
+            v4.new_code_cell("import hashlib, sys\nprint('kernel python', hashlib.sha256(sys.executable.encode()).hexdigest()[:12])"),
             v4.new_code_cell(
                 "# NBVAL_IGNORE_OUTPUT\ndef show(a=1.0):\n    fig, ax = plt.subplots(figsize=(2, 1.5), dpi=50)\n"
                 "    ax.plot([0, 1], [0, a])\n    plt.show()\n\ninteract(show, a=(0.0, 2.0, 0.5));"
@@ -89,6 +91,8 @@ def test_execute_stores_clean_outputs(executed):
     assert all("execution" not in c.metadata for c in nb.cells), "execution timing must not be stored"
     assert MEAN_LINE + "\n" in "".join(_nbtools.output_texts(code[1]))
     assert _nbtools.problem_outputs(nb) == []
+    interpreter = hashlib.sha256(sys.executable.encode()).hexdigest()[:12]
+    assert f"kernel python {interpreter}" in "".join(_nbtools.output_texts(code[3])), "kernel must run this interpreter"
     # the slider's widget state is stored, with ids derived from the file name
     state = nb.metadata["widgets"][_nbtools.WIDGET_STATE_MIME]["state"]
     assert state and set(state) == {hashlib.sha256(f"guard.ipynb:{i}".encode()).hexdigest()[:32] for i in range(len(state))}
@@ -139,7 +143,8 @@ def test_nbval_full_mode_catches_a_changed_digit(executed, tmp_path):
     failed = re.findall(r"^FAILED (\S+)::Cell (\d+)", result.stdout, flags=re.MULTILINE)
     passed = re.findall(r"^PASSED (\S+)::Cell (\d+)", result.stdout, flags=re.MULTILINE)
     assert failed == [("changed.ipynb", "1")], out  # nbval counts code cells from 0
-    assert len([p for p in passed if p[0] == "unchanged.ipynb"]) == 4, out
+    n_code = sum(c.cell_type == "code" for c in nbformat.reads(original, as_version=4).cells)
+    assert len([p for p in passed if p[0] == "unchanged.ipynb"]) == n_code, out
     assert "mismatch 'stdout'" in out and "mean = 0.5001" in out and "mean = 0.5000" in out, out
 
 

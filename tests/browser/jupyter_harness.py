@@ -35,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -65,9 +66,6 @@ SLIDER_CLASSES = {
 }
 #: Range sliders render as one ``.widget-slider`` with two handles.
 RANGE_SLIDER_CLASSES = {"FloatRangeSlider", "IntRangeSlider", "SelectionRangeSlider"}
-
-#: Output types that count as a failure when they appear in a cell.
-STDERR_SELECTOR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 
 #: The notebook that is shown (a restored notebook may sit in a hidden tab).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
@@ -568,7 +566,7 @@ _FIGURE_AREA_JS = """
 """
 
 #: In-page: arm a MutationObserver on the slider's figure area. The promise in
-#: ``window.__calcMove`` resolves to {ms} once an image with a new
+#: ``window.__calcMove`` resolves to {ms, hadImage} once an image with a new
 #: ``src`` is in the page (``ms`` counted from the key's ``keydown`` event), or
 #: to {ms: null} after ``timeoutMs``.
 _ARM_JS = """
@@ -579,7 +577,7 @@ _ARM_JS = """
   const before = sig();
   let t0 = null;
   window.__calcMove = new Promise((resolve) => {
-    const done = (ms) => { obs.disconnect(); clearTimeout(timer); resolve({ms}); };
+    const done = (ms) => { obs.disconnect(); clearTimeout(timer); resolve({ms, hadImage: before !== ''}); };
     const check = () => { const s = sig(); if (t0 !== null && s && s !== before) done(performance.now() - t0); };
     const obs = new MutationObserver(check);
     obs.observe(area, {subtree: true, childList: true, attributes: true, attributeFilter: ['src']});
@@ -592,7 +590,7 @@ _ARM_JS = """
 
 @dataclasses.dataclass
 class SliderResult:
-    """One slider of one notebook, moved once (or several times by the benchmark)."""
+    """One slider of one notebook, moved one step by :func:`check_notebook`."""
 
     cell: int
     description: str
@@ -603,6 +601,7 @@ class SliderResult:
 
     @property
     def changed(self) -> bool:
+        """Did the slider's figure change after the key press?"""
         return self.latency_ms is not None
 
 
@@ -715,10 +714,27 @@ def open_notebook(page, server: JupyterServer, path: str, timeout: float = 60.0)
                            timeout=timeout * 1000)
 
 
-def run_all_cells(page) -> None:
-    """Click Run > Run All Cells (matched exactly: not "Restart Kernel and Run All Cells...")."""
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+def click_menu(page, menu: str, item: str) -> None:
+    """Click ``menu`` > ``item`` in JupyterLab's menu bar, both labels matched exactly
+    (so "Run All Cells" does not match "Restart Kernel and Run All Cells...")."""
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$")).click()
+    page.get_by_role("menuitem", name=item, exact=True).click()
+
+
+def run_all_cells(page, timeout: float = 10.0) -> None:
+    """Edit > Clear Outputs of All Cells, then Run > Run All Cells.
+
+    Clearing first removes the stored execution counts and outputs, so
+    :func:`wait_for_run_all` cannot mistake the stored ``[n]:`` prompts of a
+    committed notebook for a finished run.
+    """
+    click_menu(page, "Edit", "Clear Outputs of All Cells")
+    deadline = time.monotonic() + timeout
+    while any(re.search(r"\d", p) for _, p in _code_cell_states(page)):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"stored execution counts still shown: {_code_cell_states(page)}")
+        time.sleep(0.05)
+    click_menu(page, "Run", "Run All Cells")
 
 
 def visible_dialogs(page) -> list[str]:
@@ -750,12 +766,22 @@ def slider_info(slider) -> dict:
                           readout: readout ? readout.textContent.trim() : h.getAttribute('aria-valuenow')}; }""")
 
 
-def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> tuple[str, float | None]:
+class Move(typing.NamedTuple):
+    """One key press on a slider, as seen in the page."""
+
+    key: str
+    #: keydown -> new image in the page, in ms (``performance.now()``); None: no new image
+    ms: float | None
+    #: whether the slider's output showed an image before the press
+    had_image: bool
+
+
+def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> Move:
     """Press an arrow key on a slider's handle; time the new figure.
 
     ``key`` defaults to ArrowRight, or ArrowLeft when the slider is at its maximum.
-    Returns ``(key, ms)``: ``ms`` is the time from the keydown event to an image
-    with a new ``src`` in the slider's figure area, measured in the page with
+    ``Move.ms`` is the time from the keydown event to an image with a new
+    ``src`` in the slider's figure area, measured in the page with
     ``performance.now()``; ``None`` when no new image came within ``timeout`` s.
     """
     if key is None:
@@ -763,7 +789,8 @@ def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> 
         key = "ArrowLeft" if info["now"] >= info["max"] else "ArrowRight"
     page.evaluate(_ARM_JS, [slider.element_handle(), int(timeout * 1000)])
     slider.locator(".noUi-handle").press(key)
-    return key, page.evaluate("() => window.__calcMove")["ms"]
+    result = page.evaluate("() => window.__calcMove")
+    return Move(key, result["ms"], result["hadImage"])
 
 
 def check_notebook(server: JupyterServer, browser: Browser, path: str, source: os.PathLike,
@@ -834,6 +861,8 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
                    change_timeout, run_timeout) -> None:
     """The body of :func:`check_notebook`, on an opened tab; fills ``report``."""
     stem = pathlib.PurePosixPath(path).stem
+    if not plans:
+        report.notes.append("no interactive cells (cells tagged 'interactive' or creating sliders)")
     t1 = time.monotonic()
     open_notebook(page, server, path)
     report.timings["open"] = time.monotonic() - t1
@@ -878,13 +907,15 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
         for k in range(sliders.count()):
             slider = sliders.nth(k)
             before = slider_info(slider)
-            key, ms = move_slider(page, slider, timeout=change_timeout)
+            key, ms, had_image = move_slider(page, slider, timeout=change_timeout)
             after = slider_info(slider)
             report.sliders.append(SliderResult(p.index, before["description"], key,
                                                before["readout"], after["readout"], ms))
             where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
             if after["readout"] == before["readout"]:
                 report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']})")
+            elif ms is None and not had_image:
+                report.failures.append(f"{where}: its output shows no figure (no image to change)")
             elif ms is None:
                 report.failures.append(
                     f"{where}: figure did not change within {change_timeout:g} s after {key} "

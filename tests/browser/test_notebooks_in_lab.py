@@ -28,7 +28,6 @@ def test_notebook_in_lab(lab, notebook: pathlib.Path):
                                     artifacts=lab.artifacts)
     print(report.summary())
     assert report.ok, "\n".join(report.failures)
-    assert report.sliders, f"{notebook.name}: no slider found (interactive cells are tagged 'interactive')"
 
 
 def test_working_fixture_passes(lab):

@@ -1,0 +1,191 @@
+"""Tests for calclib.graph, on the artists drawn: one box per node with its
+value and gradient, one arrow per edge, layered layout, backward steps."""
+import itertools
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.colors as mcolors  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from calclib import graph as cg  # noqa: E402
+from calclib.autodiff import Value, backward_steps, trace  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def neuron():
+    """o = tanh(x1*w1 + x2*w2 + b), the classic 10-node example."""
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    x1w1 = x1 * w1
+    x1w1.label = "x1w1"
+    x2w2 = x2 * w2
+    x2w2.label = "x2w2"
+    s = x1w1 + x2w2
+    s.label = "x1w1x2w2"
+    n = s + b
+    n.label = "n"
+    o = n.tanh()
+    o.label = "o"
+    return o
+
+
+def test_every_node_is_drawn_once_with_its_value_and_gradient():
+    o = neuron()
+    o.backward()
+    d = cg.draw_graph(o)
+    nodes = trace(o).nodes
+    assert len(d.boxes) == len(nodes) == 10
+    assert set(d.boxes) == set(nodes)
+    assert len({id(t) for t in d.boxes.values()}) == 10
+    texts = [t.get_text() for t in d.ax.texts]
+    for node in nodes:
+        box = d.boxes[node]
+        assert box in d.ax.texts and box.get_bbox_patch() is not None
+        lines = box.get_text().splitlines()
+        assert lines[1] == f"data {node.data:.4g}" and lines[2] == f"grad {node.grad:.4g}"
+        assert texts.count(box.get_text()) == 1
+    assert d.texts[o].splitlines() == ["o = tanh(n)", "data 0.7071", "grad 1"]
+    assert d.texts[nodes[0]].splitlines()[0] == d.names[nodes[0]]      # a leaf: just its name
+    box_x1w1 = next(t for n, t in d.texts.items() if n.label == "x1w1")
+    assert box_x1w1.splitlines() == ["x1w1 = x1 * w1", "data -6", "grad 0.5"]
+
+
+def test_one_arrow_per_edge_from_operand_to_result_left_to_right():
+    o = neuron()
+    d = cg.draw_graph(o)
+    edges = trace(o).edges
+    assert len(d.arrows) == len(edges) == 9
+    assert len(d.ax.patches) == len(edges)                 # nothing else is a patch
+    for arrow, edge in zip(d.arrows, edges):
+        assert arrow.patchA is d.boxes[edge.parent].get_bbox_patch()
+        assert arrow.patchB is d.boxes[edge.child].get_bbox_patch()
+        (xa, _), (xb, _) = arrow._posA_posB
+        assert xa < xb                                     # layered, left to right
+    # each arrow is labelled with its local derivative
+    assert [t.get_text() for t in d.edge_labels] == [f"×{e.local:.4g}" for e in edges]
+    assert not cg.draw_graph(o, show_local=False).edge_labels
+
+
+def test_layout_puts_leaves_next_to_their_first_use():
+    o = neuron()
+    pos = cg.graph_layout(o)
+    by_label = {n.label: p for n, p in pos.items()}
+    assert by_label["x1"][0] == by_label["w1"][0] == 0
+    assert by_label["b"][0] == by_label["x1w1x2w2"][0] == 2      # b waits until it is needed
+    assert by_label["o"][0] == max(p[0] for p in pos.values())
+    for layer in {p[0] for p in pos.values()}:
+        rows = sorted(p[1] for p in pos.values() if p[0] == layer)
+        assert np.allclose(np.diff(rows), 1.0) and np.isclose(np.mean(rows), 0.0)
+
+
+def test_nothing_is_clipped_or_overlapping():
+    o = neuron()
+    for step in (None, 0, 5, 9):
+        d = cg.draw_graph(o, step=step)
+        fig = d.ax.figure
+        assert tuple(fig.get_size_inches()) == pytest.approx(d.figsize)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        fig_box = fig.bbox
+        boxes = [t.get_bbox_patch().get_window_extent(renderer) for t in d.boxes.values()]
+        others = [t.get_window_extent(renderer) for t in d.edge_labels]
+        if d.caption is not None:
+            others.append(d.caption.get_window_extent(renderer))
+        for bb in boxes + others:
+            assert fig_box.x0 <= bb.x0 and bb.x1 <= fig_box.x1 and fig_box.y0 <= bb.y0 and bb.y1 <= fig_box.y1
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b)
+        if d.caption is not None:
+            assert not any(d.caption.get_window_extent(renderer).overlaps(b) for b in boxes)
+
+
+def test_step_zero_shows_only_the_seed():
+    o = neuron()
+    d = cg.draw_graph(o, step=0)
+    assert d.n_steps == 9 and d.step.index == 0
+    for node, text in d.texts.items():
+        grad_line = text.splitlines()[2]
+        assert grad_line == ("grad 1" if node is o else "grad ?")
+    assert d.caption.get_text() == "step 0 of 9: seed o.grad = 1"
+    assert all(mcolors.to_hex(a.get_edgecolor()) != cg.HIGHLIGHT.lower() for a in d.arrows)
+
+
+def test_each_step_fills_in_gradients_and_highlights_its_edge():
+    o = neuron()
+    steps = list(backward_steps(o))
+    o.backward()
+    for k, state in enumerate(steps):
+        d = cg.draw_graph(o, step=k, steps=steps)
+        for node, text in d.texts.items():
+            grad_line = text.splitlines()[2]
+            if node in state.complete:
+                assert grad_line == f"grad {node.grad:.4g}"
+            elif node in state.grads:
+                assert grad_line.endswith(" + ?")
+            else:
+                assert grad_line == "grad ?"
+                assert d.boxes[node].get_bbox_patch().get_linestyle() == "--"   # not colour alone
+        hot = [i for i, a in enumerate(d.arrows) if mcolors.to_hex(a.get_edgecolor()) == cg.HIGHLIGHT.lower()]
+        assert hot == ([] if k == 0 else [state.edge])
+        if k:
+            assert d.caption.get_text().startswith(f"step {k} of 9: {d.names[state.parent]}.grad += ")
+        plt.close(d.ax.figure)
+    # the last step shows the same as the finished backward pass
+    last = cg.draw_graph(o, step=len(steps) - 1)
+    assert last.texts == cg.draw_graph(o).texts
+
+
+def test_a_reused_node_shows_a_partial_sum_and_two_separate_arrows():
+    x = Value(3.0, label="x")
+    y = x * x
+    y.label = "y"
+    d = cg.draw_graph(y, step=1)
+    assert d.texts[x].splitlines()[2] == "grad 3 + ?"
+    assert d.boxes[x].get_bbox_patch().get_linestyle() == "--"
+    assert len(d.arrows) == 2
+    assert d.arrows[0].get_connectionstyle().rad != d.arrows[1].get_connectionstyle().rad
+    hot = [mcolors.to_hex(a.get_edgecolor()) == cg.HIGHLIGHT.lower() for a in d.arrows]
+    assert hot == [True, False]
+    d2 = cg.draw_graph(y, step=2)
+    assert d2.texts[x].splitlines()[2] == "grad 6"
+    assert [mcolors.to_hex(a.get_edgecolor()) == cg.HIGHLIGHT.lower() for a in d2.arrows] == [False, True]
+
+
+def test_colours_mark_leaves_operations_and_the_output():
+    o = neuron()
+    d = cg.draw_graph(o)
+    for node, box in d.boxes.items():
+        fill = mcolors.to_hex(box.get_bbox_patch().get_facecolor())
+        want = cg.ROOT_FILL if node is o else (cg.OP_FILL if node._op else cg.LEAF_FILL)
+        assert fill == want.lower()
+
+
+def test_drawing_on_a_given_axes_and_unlabelled_nodes():
+    fig, ax = plt.subplots(figsize=(6, 3))
+    x = Value(2.0)
+    y = (x * 3).exp()
+    d = cg.draw_graph(y, ax=ax)
+    assert d.ax is ax and len(fig.axes) == 1
+    assert set(d.names.values()) == {"n0", "n1", "n2", "n3"}
+    assert d.texts[y].splitlines()[0] == "n3 = exp(n2)"
+
+
+def test_errors():
+    o = neuron()
+    with pytest.raises(ValueError, match="`step` must be an integer from 0 to 9 \\(the number of edges\\), got 10"):
+        cg.draw_graph(o, step=10)
+    with pytest.raises(ValueError, match="`step` must be an integer"):
+        cg.draw_graph(o, step=1.5)
+    with pytest.raises(TypeError, match="`root` must be a Value"):
+        cg.draw_graph(3.0)
+    with pytest.raises(ValueError, match="`steps` must be list\\(backward_steps\\(root\\)\\)"):
+        cg.draw_graph(o, step=1, steps=list(backward_steps(Value(1.0) * 2)))
