@@ -2,7 +2,9 @@
 
 One box per node (its name and how it was computed, its value and its
 gradient), arrows from each operand to its result, laid out left to right in
-topological order, each arrow labelled with its local derivative. With
+topological order (each node one layer before its first use; an arrow that
+spans several layers is routed through way points so it crosses no box),
+each arrow labelled with its local derivative. With
 ``step=k`` the drawing shows the backward pass after k local chain-rule steps
 (see :func:`calclib.autodiff.backward_steps`): gradients not yet reached are
 "?", partial sums end in "+ ?", and the edge used by step k is highlighted, so
@@ -162,11 +164,39 @@ def graph_layout(root):
     return Layout(positions, routes)
 
 
+def _spline_connection():
+    """A connection style: a cubic Bezier curve that leaves its start and
+    enters its end horizontally (so arrows leave a box by its right side and
+    enter by its left, and way points join smoothly). Clipping to the boxes
+    is done by matplotlib's ``ConnectionStyle._Base``."""
+    from matplotlib.patches import ConnectionStyle
+    from matplotlib.path import Path
+
+    class Spline(ConnectionStyle._Base):
+        def connect(self, posA, posB):
+            (x1, y1), (x2, y2) = posA, posB
+            dx = (x2 - x1) / 2
+            return Path([(x1, y1), (x1 + dx, y1), (x2 - dx, y2), (x2, y2)],
+                        [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+
+    return Spline()
+
+
+def _spline_y(p0, p1, x):
+    """y of the horizontal-tangent Bezier from p0 to p1 where it passes x."""
+    (x1, y1), (x2, y2) = p0, p1
+    t = np.linspace(0.0, 1.0, 401)
+    bx = x1 + (x2 - x1) * (1.5 * t - 1.5 * t**2 + t**3)
+    by = y1 + (y2 - y1) * (3 * t**2 - 2 * t**3)
+    return float(np.interp(x, bx, by))
+
+
 def _fmt(v, digits):
     return f"{v:.{digits}g}"
 
 
-def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=4, fontsize=9):
+def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=4, fontsize=9,
+               max_nodes=60):
     """Draw the computation graph of `root`, optionally during its backward pass.
 
     Parameters
@@ -175,7 +205,8 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         The output node; its whole graph is drawn.
     ax : matplotlib.axes.Axes, optional
         Where to draw. Default: a new figure sized so that nothing overlaps
-        (``result.figsize``).
+        (``result.figsize``, in inches). Boxes keep their size in points, so
+        a given `ax` should be about that large.
     step : int, optional
         Show the backward pass after `step` local chain-rule steps
         (0 = only the seed ``root.grad = 1``; ``result.n_steps`` = done).
@@ -188,6 +219,9 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
     digits : int, optional
         Significant digits of the numbers shown.
     fontsize : float, optional
+    max_nodes : int, optional
+        Refuse larger graphs (a network's loss has thousands of nodes; a
+        drawing is for teaching-sized graphs).
 
     Returns
     -------
@@ -203,6 +237,11 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
     In step mode a gradient not reached yet is ``?`` (grey dashed box), a
     partial sum still waiting for other uses of the node is ``g + ?``
     (dashed box), a final one is plain (solid box).
+
+    For a slider, compute the steps once and keep the callback cheap::
+
+        steps = list(backward_steps(o))
+        interact(lambda k: draw_graph(o, step=k, steps=steps), k=(0, len(steps) - 1))
 
     Examples
     --------
@@ -228,6 +267,9 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         raise TypeError(f"`root` must be a Value, got {type(root).__name__}")
     graph = trace(root)
     nodes, edges = graph.nodes, graph.edges
+    if len(nodes) > max_nodes:
+        raise ValueError(f"this graph has {len(nodes)} nodes; draw_graph draws up to `max_nodes`={max_nodes} "
+                         "(pass a larger max_nodes to draw it anyway)")
     names = _node_names(nodes)
     n_steps = len(edges)
     state = None
@@ -258,6 +300,15 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
             g, status[n] = "?", "unknown"
         texts[n] = f"{title}\ndata {_fmt(n.data, digits)}\ngrad {g}"
 
+    msg = ""
+    if state is not None and state.index == 0:
+        msg = f"step 0 of {n_steps}: seed {names[root]}.grad = 1"
+    elif state is not None:
+        c, p = names[state.node], names[state.parent]
+        msg = (f"step {state.index} of {n_steps}: {p}.grad += (d{c}/d{p}) · {c}.grad"
+               f" = {_fmt(state.local, digits)} × {_fmt(state.grads[state.node], digits)}"
+               f" = {_fmt(state.contribution, digits)}")
+
     # -- geometry (data units are inches when we make the figure) -------------
     layout = graph_layout(root)
     pos = layout.positions
@@ -268,14 +319,16 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
     n_rows = max(per_layer)
     char_w = 0.6 * fontsize / 72                   # monospace advance, inches
     line_h = 1.3 * fontsize / 72
-    box_w = [0.3 + char_w * max(len(line) for n, p in pos.items() if p[0] == L for line in texts[n].splitlines())
+    chars = [max(len(line) for n, p in pos.items() if p[0] == L for line in texts[n].splitlines())
              for L in range(n_layers)]
+    box_w = [0.3 + char_w * c for c in chars]
     gap = 0.95 if show_local else 0.6
     col_x = np.concatenate([[0.0], np.cumsum([(box_w[L] + box_w[L + 1]) / 2 + gap for L in range(n_layers - 1)])])
     row_h = 3 * line_h + 0.5
     caption_h = 0.45 if state is not None else 0.1
     left, right = col_x[0] - box_w[0] / 2 - 0.15, col_x[-1] + box_w[-1] / 2 + 0.15
-    figsize = (float(max(right - left, 3.0)), float(max(n_rows * row_h + caption_h, 1.5)))
+    width = max(right - left, 3.0, len(msg) * char_w * 1.02 + 0.4)
+    figsize = (float(width), float(max(n_rows * row_h + caption_h, 1.5)))
     if ax is None:
         fig = plt.figure(figsize=figsize)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -296,8 +349,10 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
         lw, ls = 1.0, "-" if status[n] == "known" else "--"
         if current is not None and n is current[1]:
             edge_colour, lw = HIGHLIGHT, 2.2
+        # lines padded to the widest in the layer: boxes of a layer share their edges
+        padded = "\n".join(line.ljust(chars[pos[n][0]]) for line in texts[n].splitlines())
         boxes[n] = ax.text(
-            *xy[n], texts[n], ha="center", va="center", multialignment="left", family="monospace",
+            *xy[n], padded, ha="center", va="center", multialignment="left", family="monospace",
             fontsize=fontsize, color="black", zorder=3,
             bbox=dict(boxstyle="round,pad=0.45", fc=fill, ec=edge_colour, lw=lw, ls=ls),
         )
@@ -306,6 +361,7 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
     # layers runs through its way points (plain segments, kept in `tails`);
     # two edges between the same pair of boxes (x * x) curve apart.
     arrows, tails, labels = [], [], []
+    spline = _spline_connection()
     multiplicity, seen = {}, {}
     for e in edges:
         multiplicity[(e.parent, e.child)] = multiplicity.get((e.parent, e.child), 0) + 1
@@ -325,7 +381,7 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
                 p0, p1, patchA=boxes[e.parent].get_bbox_patch() if j == 0 else None,
                 patchB=boxes[e.child].get_bbox_patch() if last else None,
                 arrowstyle="-|>" if last else "-", mutation_scale=12,
-                connectionstyle=f"arc3,rad={rad}", shrinkA=1 if j == 0 else 0,
+                connectionstyle=f"arc3,rad={rad}" if rad else spline, shrinkA=1 if j == 0 else 0,
                 shrinkB=1 if last else 0, **style,
             )
             ax.add_patch(segment)
@@ -337,25 +393,22 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
             (x0, y0), (x1, y1) = points[-2], points[-1]
             a = x0 + (box_w[pos[e.parent][0]] / 2 if not route else 0.0)
             b = x1 - box_w[pos[e.child][0]] / 2
-            t = ((a + b) / 2 - x0) / (x1 - x0) if x1 != x0 else 0.5
-            lx, ly = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
-            lx, ly = lx + rad * (y1 - y0) * 0.5, ly - rad * (x1 - x0) * 0.5
+            lx = (a + b) / 2
+            if rad:     # on the arc: shifted sideways like the curve
+                t = (lx - x0) / (x1 - x0)
+                ly = y0 + t * (y1 - y0) - rad * (x1 - x0) * 0.5
+                lx += rad * (y1 - y0) * 0.5
+            else:
+                ly = _spline_y((x0, y0), (x1, y1), lx)
             labels.append(ax.text(
                 lx, ly, f"×{_fmt(e.local, digits)}", ha="center", va="center",
-                fontsize=fontsize - 1.5, color=style["color"], zorder=5,
+                fontsize=fontsize - 1, color=style["color"], zorder=5,
                 bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.9),
             ))
 
     caption = None
-    if state is not None:
-        if state.index == 0:
-            msg = f"step 0 of {n_steps}: seed {names[root]}.grad = 1"
-        else:
-            c, p = names[state.node], names[state.parent]
-            msg = (f"step {state.index} of {n_steps}: {p}.grad += (d{c}/d{p}) · {c}.grad"
-                   f" = {_fmt(state.local, digits)} × {_fmt(state.grads[state.node], digits)}"
-                   f" = {_fmt(state.contribution, digits)}")
-        caption = ax.text(0.01, 0.99, msg, transform=ax.transAxes, ha="left", va="top",
+    if msg:
+        caption = ax.text(0.01, 0.99, msg, transform=ax.transAxes, ha="left", va="top", family="monospace",
                           fontsize=fontsize, color="black", zorder=6)
     return GraphDrawing(ax=ax, nodes=nodes, names=names, boxes=boxes, texts=texts, edges=edges,
                         arrows=arrows, tails=tails, edge_labels=labels, step=state, n_steps=n_steps,

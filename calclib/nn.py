@@ -366,7 +366,11 @@ def mse(pred, target):
 
 
 def sgd_step(parameters, lr):
-    """One step of gradient descent: ``p.data -= lr * p.grad`` for each parameter.
+    """One step of gradient descent: ``p.data = p.data - lr * p.grad`` for each parameter.
+
+    A new array is assigned rather than updated in place, so arrays the
+    caller passed to ``Tensor(...)`` are not modified behind their back.
+    Parameters without a gradient (None) are skipped.
 
     Examples
     --------
@@ -380,7 +384,7 @@ def sgd_step(parameters, lr):
     for p in parameters:
         if p.grad is None:
             continue
-        p.data -= lr * p.grad
+        p.data = p.data - lr * p.grad
 
 
 def make_moons(n_samples=100, *, noise=None, rng=None):

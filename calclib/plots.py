@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.collections import PolyCollection
 
 from ._validation import as_float_array, check_callable, check_step
 
@@ -270,12 +271,20 @@ class RateCurvePlot:
     grid: np.ndarray = field(repr=False)
 
 
-def plot_rate_curve(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, legend=True):
-    r"""Draw the average rate :math:`\frac{f(t+h)-f(t)}{h}` as a function of ``t``.
+def plot_rate_curve(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, legend=True,
+                    show_function=False):
+    r"""Draw the average rate :math:`\frac{f(t+h)-f(t)}{h}` as a function of the start ``t``.
 
     One secant slope for every starting point: the figure shows that the rate
     of change is itself a function of where you stand, positive where ``f``
-    climbs, negative where it falls. The current ``x`` is marked.
+    climbs (blue band), negative where it falls (orange band). The current
+    ``x`` is marked.
+
+    Parameters
+    ----------
+    show_function : bool
+        Also draw ``f`` itself (thin) with its secant over ``[x, x+h]``, on the
+        same axes, so one panel shows both the curve and its rates.
 
     Returns
     -------
@@ -295,24 +304,37 @@ def plot_rate_curve(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, leg
     if h == 0 or not np.isfinite(h):
         raise ValueError(f"`h` must be a nonzero finite number, got {h!r}")
     t = np.linspace(xlim[0], xlim[1], 400)
-    rates = (np.asarray(f(t + h), dtype=float) - np.asarray(f(t), dtype=float)) / h
-    rate = (float(f(np.float64(x + h))) - float(f(np.float64(x)))) / h
+    ft = np.asarray(f(t), dtype=float)
+    rates = (np.asarray(f(t + h), dtype=float) - ft) / h
+    fx, fxh = float(f(np.float64(x))), float(f(np.float64(x + h)))
+    rate = (fxh - fx) / h
     ax.axhline(0, color=PALETTE["black"], lw=0.8)
-    # Two plain polygons (fill_between with `where` costs more than the rest of the frame).
+    # Two polygons as one collection, without autoscaling (limits are set below):
+    # fill_between and ax.fill cost more than the rest of the frame.
     edge = np.r_[t, t[::-1]]
-    ax.fill(edge, np.r_[np.maximum(rates, 0), np.zeros_like(t)], color=PALETTE["sky"], alpha=0.35,
-            lw=0, label=f"{label} climbs")
-    ax.fill(edge, np.r_[np.minimum(rates, 0), np.zeros_like(t)], color=ACCENT, alpha=0.35,
-            lw=0, label=f"{label} falls")
-    ax.plot(t, rates, color=SECANT, ls="--")
-    ax.plot([x], [rate], "o", color=PALETTE["black"], ms=6, zorder=5)
+    zero = np.zeros_like(t)
+    bands = PolyCollection([np.c_[edge, np.r_[np.maximum(rates, 0), zero]],
+                            np.c_[edge, np.r_[np.minimum(rates, 0), zero]]],
+                           facecolors=[PALETTE["sky"], ACCENT], alpha=0.35, linewidths=0)
+    ax.add_collection(bands, autolim=False)
+    ax.fill([], [], color=PALETTE["sky"], alpha=0.35, lw=0, label=f"{label} climbs")   # legend keys
+    ax.fill([], [], color=ACCENT, alpha=0.35, lw=0, label=f"{label} falls")
+    ax.plot(t, rates, color=SECANT, ls="--", label=f"average rate over [x, x+{h:.2f}]")
+    ax.plot([x], [rate], "o", color=SECANT, ms=7, zorder=5)
+    shown = rates
+    if show_function:
+        ax.plot(t, ft, color=CURVE, lw=1.5, label=f"{label}(x)")
+        ax.plot([x, x + h], [fx, fxh], "o-", color=PALETTE["black"], ms=5, lw=2.5, zorder=5,
+                label="secant")
+        ax.plot([x, x], [min(fx, rate), max(fx, rate)], ":", color=PALETTE["grey"], lw=1.2)
+        shown = np.r_[rates, ft]
     ax.set_xlim(*xlim)
-    _clip_ylim(ax, rates)
+    _clip_ylim(ax, shown)
     ax.set_xlabel("starting point x")
-    ax.set_ylabel("average rate")
+    ax.set_ylabel("average rate" if not show_function else f"{label}(x) and average rate")
     ax.set_title(title if title is not None else f"rate at x = {x:.2f} is {rate:.3f}")
     if legend:
-        ax.legend(loc="upper left")
+        ax.legend(loc="upper left" if not show_function else "upper center", ncols=2 if show_function else 1)
     return RateCurvePlot(x, h, rate, rates, t)
 
 
@@ -453,7 +475,8 @@ def plot_tangent_prediction(ax, f, df, x, h, *, xlim=(-2.0, 2.0), label="f", tit
     _clip_ylim(ax, y)
     ax.set_xlabel("x")
     ax.set_ylabel(f"{label}(x)")
-    ax.set_title(title if title is not None else f"prediction {predicted:.4f}, truth {actual:.4f}")
+    ax.set_title(title if title is not None else
+                 f"h = {h:.2g}: error {err:.1e}, error / h\u00b2 = {err / h**2:.3f}")
     if legend:
         ax.legend(loc="upper left")
     return LinearApproxPlot(x, h, actual, predicted, err, float("nan"))
@@ -633,6 +656,19 @@ class Slider:
     description: str = ""
     log: bool = False      # a log slider: min, max, step are exponents of ten; value is not
 
+    def __post_init__(self):
+        # Snap the start value to the slider's grid, as the widget will, so the
+        # first figure and the slider's readout agree.
+        if self.log:
+            k = np.clip(np.round((np.log10(self.value) - self.min) / self.step), 0,
+                        np.round((self.max - self.min) / self.step))
+            value = float(10.0 ** (self.min + k * self.step))
+        else:
+            k = np.clip(np.round((self.value - self.min) / self.step), 0,
+                        np.round((self.max - self.min) / self.step))
+            value = float(np.round(self.min + k * self.step, 12))
+        object.__setattr__(self, "value", value)
+
     def values(self, n=5):
         """`n` values from end to end, both ends included (used by the tests)."""
         if self.log:
@@ -722,18 +758,13 @@ def secant_explorer(f, *, x=0.5, h=0.6, label="f", xlim=(-2.0, 2.0)):
 
 
 def rate_explorer(f, *, x=-1.0, h=0.3, label="f", xlim=(-2.0, 2.0)):
-    """The secant beside the average rate as a function of the start (chapter 1)."""
+    """The curve with its secant, and the average rate for every start (chapter 1)."""
     check_callable(f, "f")
     span = xlim[1] - xlim[0]
-
-    def draw(ax1, ax2, x, h):
-        plot_secant(ax1, f, x, h, xlim=xlim, label=label, show_triangle=False,
-                    title=f"secant over [{x:.2f}, {x + h:.2f}]")
-        return plot_rate_curve(ax2, f, x, h, xlim=xlim, label=label)
-
-    return Explorer(draw, [Slider("x", xlim[0] + 0.1 * span, xlim[1] - 0.3 * span, 0.05, x, "start x"),
-                           Slider("h", 0.05, 0.25 * span, 0.05, h, "step h")],
-                    figsize=(9.0, 3.3), ncols=2)
+    return Explorer(lambda ax, x, h: plot_rate_curve(ax, f, x, h, xlim=xlim, label=label, show_function=True),
+                    [Slider("x", xlim[0] + 0.1 * span, xlim[1] - 0.3 * span, 0.05, x, "start x"),
+                     Slider("h", 0.05, 0.25 * span, 0.05, h, "step h")],
+                    figsize=(7.2, 3.8))
 
 
 def tangent_explorer(f, df, *, x=0.5, h=1.0, label="f", xlim=(-2.0, 2.0)):
@@ -746,11 +777,15 @@ def tangent_explorer(f, df, *, x=0.5, h=1.0, label="f", xlim=(-2.0, 2.0)):
 
 
 def linear_approx_explorer(f, df, x, *, h=0.3, label="f", xlim=(-2.0, 2.0)):
-    """A log slider for ``h``: the tangent's prediction and its h^2 error (chapter 2)."""
-    curves = linear_approximation_curves(f, df, x)
-    return Explorer(lambda a1, a2, h: plot_linear_approximation(a1, a2, f, df, curves, h, xlim=xlim, label=label),
-                    [Slider("h", -3.0, 0.0, 0.1, h, "step h", log=True)],
-                    figsize=(9.0, 3.3), ncols=2)
+    """A log slider for ``h``: the tangent's prediction of ``f(x + h)`` and its error (chapter 2).
+
+    The title prints ``error / h**2``, which settles near ``f''(x) / 2`` as ``h``
+    shrinks: the error falls like ``h**2``.
+    """
+    check_callable(f, "f")
+    check_callable(df, "df")
+    return Explorer(lambda ax, h: plot_tangent_prediction(ax, f, df, x, h, xlim=xlim, label=label),
+                    [Slider("h", -3.0, 0.0, 0.1, h, "step h", log=True)])
 
 
 def difference_error_explorer(f, df, x, *, h=1e-4):

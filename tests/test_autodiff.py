@@ -614,7 +614,8 @@ def test_tensor_errors_say_what_went_wrong():
         (m * 2).backward()
     with pytest.raises(ValueError, match=r"`gradient` must have the shape of the Tensor, \(3, 2\), got \(2,\)"):
         m.backward(np.ones(2))
-    with pytest.raises(ValueError, match=r"matmul shape mismatch: \(3, 2\) @ \(3, 4\) \(inner dimensions 2 and 3 differ\)"):
+    with pytest.raises(ValueError, match=r"matmul shape mismatch: \(3, 2\) @ \(3, 4\) "
+                                         r"\(inner dimensions 2 and 3 differ\)"):
         m @ Tensor(np.ones((3, 4)))
     with pytest.raises(ValueError, match="at least 1 dimension"):
         m @ Tensor(2.0)

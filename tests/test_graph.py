@@ -50,8 +50,9 @@ def test_every_node_is_drawn_once_with_its_value_and_gradient():
     for node in nodes:
         box = d.boxes[node]
         assert box in d.ax.texts and box.get_bbox_patch() is not None
-        lines = box.get_text().splitlines()
+        lines = [line.rstrip() for line in box.get_text().splitlines()]   # padded to the layer's width
         assert lines[1] == f"data {node.data:.4g}" and lines[2] == f"grad {node.grad:.4g}"
+        assert lines == d.texts[node].splitlines()
         assert texts.count(box.get_text()) == 1
     assert d.texts[o].splitlines() == ["o = tanh(n)", "data 0.7071", "grad 1"]
     assert d.texts[nodes[0]].splitlines()[0] == d.names[nodes[0]]      # a leaf: just its name
@@ -64,33 +65,93 @@ def test_one_arrow_per_edge_from_operand_to_result_left_to_right():
     d = cg.draw_graph(o)
     edges = trace(o).edges
     assert len(d.arrows) == len(edges) == 9
-    assert len(d.ax.patches) == len(edges)                 # nothing else is a patch
+    assert all(not tail for tail in d.tails)                 # the neuron needs no way points
+    assert len(d.ax.patches) == len(edges)                   # nothing else is a patch
     for arrow, edge in zip(d.arrows, edges):
         assert arrow.patchA is d.boxes[edge.parent].get_bbox_patch()
         assert arrow.patchB is d.boxes[edge.child].get_bbox_patch()
+        assert arrow.get_arrowstyle().__class__.__name__ == "CurveFilledB"   # "-|>": a head at the result
         (xa, _), (xb, _) = arrow._posA_posB
-        assert xa < xb                                     # layered, left to right
+        assert xa < xb                                       # layered, left to right
     # each arrow is labelled with its local derivative
     assert [t.get_text() for t in d.edge_labels] == [f"×{e.local:.4g}" for e in edges]
     assert not cg.draw_graph(o, show_local=False).edge_labels
 
 
+def mixed():
+    """x reused at several depths: edges that span several layers."""
+    x = Value(0.5, label="x")
+    y = (x.exp() * x + x.sigmoid()) / (1 + x * x) * x      # the last x skips every layer
+    y.label = "y"
+    y.backward()
+    return y
+
+
+def test_long_edges_run_through_way_points_and_cross_no_box():
+    y = mixed()
+    d = cg.draw_graph(y)
+    edges = trace(y).edges
+    assert len(d.arrows) == len(edges) and any(d.tails)
+    heads = [p for p in d.ax.patches if p.get_arrowstyle().__class__.__name__ == "CurveFilledB"]
+    assert len(heads) == len(edges)                          # exactly one head per edge
+    assert len(d.ax.patches) == len(edges) + sum(len(t) for t in d.tails)
+    for edge, arrow, tail in zip(edges, d.arrows, d.tails):
+        segments = tail + [arrow]
+        assert segments[0].patchA is d.boxes[edge.parent].get_bbox_patch()
+        assert arrow.patchB is d.boxes[edge.child].get_bbox_patch()
+        xs = [seg._posA_posB[0][0] for seg in segments] + [arrow._posA_posB[1][0]]
+        assert xs == sorted(xs) and len(set(xs)) == len(xs)      # strictly left to right
+    fig = d.ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    for edge, arrow, tail in zip(edges, d.arrows, d.tails):
+        for seg in tail + [arrow]:
+            for point in _points_along(seg):
+                for node, box in d.boxes.items():
+                    if node not in (edge.parent, edge.child):
+                        bb = box.get_bbox_patch().get_window_extent(renderer)
+                        assert not bb.contains(*point), (d.names[edge.parent], d.names[edge.child], d.names[node])
+
+
+def _points_along(arrow, spacing=2.0):
+    """Points every `spacing` pixels along an arrow (curve and head), in display coordinates."""
+    path = arrow.get_transform().transform_path(arrow.get_path())
+    points = []
+    for poly in path.to_polygons(closed_only=False):
+        for p0, p1 in zip(poly, poly[1:]):
+            n = max(2, int(np.hypot(*(p1 - p0)) / spacing))
+            points.extend(p0 + (p1 - p0) * t for t in np.linspace(0, 1, n))
+    return points
+
+
 def test_layout_puts_leaves_next_to_their_first_use():
     o = neuron()
-    pos = cg.graph_layout(o)
+    layout = cg.graph_layout(o)
+    pos = layout.positions
     by_label = {n.label: p for n, p in pos.items()}
     assert by_label["x1"][0] == by_label["w1"][0] == 0
     assert by_label["b"][0] == by_label["x1w1x2w2"][0] == 2      # b waits until it is needed
     assert by_label["o"][0] == max(p[0] for p in pos.values())
+    assert layout.routes == [[] for _ in trace(o).edges]
     for layer in {p[0] for p in pos.values()}:
         rows = sorted(p[1] for p in pos.values() if p[0] == layer)
         assert np.allclose(np.diff(rows), 1.0) and np.isclose(np.mean(rows), 0.0)
+    # a long edge gets one way point per layer it crosses
+    y = mixed()
+    layout = cg.graph_layout(y)
+    for edge, route in zip(trace(y).edges, layout.routes):
+        gap = layout.positions[edge.child][0] - layout.positions[edge.parent][0]
+        assert [L for L, _ in route] == list(range(layout.positions[edge.parent][0] + 1,
+                                                    layout.positions[edge.child][0]))
+        assert len(route) == gap - 1
 
 
 def test_nothing_is_clipped_or_overlapping():
-    o = neuron()
-    for step in (None, 0, 5, 9):
-        d = cg.draw_graph(o, step=step)
+    x, w = Value(2.0, label="x"), Value(-3.0, label="w")
+    small = (x * w).tanh()                                   # a narrow graph, a long caption
+    for root, step in [(neuron(), None), (neuron(), 0), (neuron(), 5), (neuron(), 9), (mixed(), None),
+                       (mixed(), 7), (small, 1), (small, 3)]:
+        d = cg.draw_graph(root, step=step)
         fig = d.ax.figure
         assert tuple(fig.get_size_inches()) == pytest.approx(d.figsize)
         fig.canvas.draw()
@@ -187,5 +248,10 @@ def test_errors():
         cg.draw_graph(o, step=1.5)
     with pytest.raises(TypeError, match="`root` must be a Value"):
         cg.draw_graph(3.0)
+    big = Value(1.0)
+    for _ in range(40):
+        big = big * 2
+    with pytest.raises(ValueError, match="this graph has 81 nodes; draw_graph draws up to `max_nodes`=60"):
+        cg.draw_graph(big)
     with pytest.raises(ValueError, match="`steps` must be list\\(backward_steps\\(root\\)\\)"):
         cg.draw_graph(o, step=1, steps=list(backward_steps(Value(1.0) * 2)))

@@ -180,6 +180,11 @@ def test_sgd_step_moves_against_the_gradient_and_skips_missing_gradients():
     nn.sgd_step([w, untouched], lr=0.25)
     np.testing.assert_array_equal(w.data, [0.5, -1.0])
     np.testing.assert_array_equal(untouched.data, [5.0])
+    mine = np.array([1.0, 2.0])
+    t = Tensor(mine)
+    (t * t).sum().backward()
+    nn.sgd_step([t], lr=0.1)
+    np.testing.assert_array_equal(mine, [1.0, 2.0])           # the caller's array is left alone
 
 
 def test_make_moons():

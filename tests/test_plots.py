@@ -154,7 +154,7 @@ EXPLORERS = {
     "secant_explorer": lambda: plots.secant_explorer(cubic, x=-1.0, h=1.0),
     "rate_explorer": lambda: plots.rate_explorer(cubic, x=-1.0, h=0.3),
     "tangent_explorer": lambda: plots.tangent_explorer(np.sin, np.cos, x=0.5, h=1.0),
-    "linear_approx_explorer": lambda: plots.linear_approx_explorer(np.exp, np.exp, 0.0, h=0.3),
+    "linear_approx_explorer": lambda: plots.linear_approx_explorer(np.exp, np.exp, 0.0, h=0.316),
     "difference_error_explorer": lambda: plots.difference_error_explorer(np.exp, np.exp, 1.0, h=1e-4),
 }
 

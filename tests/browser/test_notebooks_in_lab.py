@@ -47,7 +47,7 @@ def test_static_slider_is_detected(lab):
     a warning on stderr and an exception are reported too."""
     path, source = lab.fixture("fixture_sliders_broken.ipynb")
     report = harness.check_notebook(lab.server, lab.browser, path, source,
-                                    artifacts=lab.artifacts / "fixtures", change_timeout=3)
+                                    artifacts=lab.artifacts / "fixtures", change_timeout=2)
     print(report.summary())
     assert not report.ok
     failures = "\n".join(report.failures)
