@@ -248,7 +248,8 @@ def plot_secant(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, show_tr
         ax.plot([x + h, x + h], [fx, fxh], color=PALETTE["grey"], lw=1.2, ls=":")
         ax.annotate(f"rise {fxh - fx:.3f}", (x + h, (fx + fxh) / 2), xytext=(7, 0),
                     textcoords="offset points", fontsize=8, va="center")
-        ax.annotate(f"run {h:.3f}", (x + h / 2, fx), xytext=(0, -11),
+        # the run's label goes on the side of the segment away from the triangle
+        ax.annotate(f"run {h:.3f}", (x + h / 2, fx), xytext=(0, 5 if fxh < fx else -11),
                     textcoords="offset points", fontsize=8, ha="center")
     pts, = ax.plot([x, x + h], [fx, fxh], "o", color=PALETTE["black"], ms=5, zorder=5)
     ax.set_xlim(*xlim)
@@ -330,6 +331,9 @@ def plot_rate_curve(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, leg
         shown = np.r_[rates, ft]
     ax.set_xlim(*xlim)
     _clip_ylim(ax, shown)
+    if show_function and legend:           # headroom for the two-column legend
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo, hi + 0.35 * (hi - lo))
     ax.set_xlabel("starting point x")
     ax.set_ylabel("average rate" if not show_function else f"{label}(x) and average rate")
     ax.set_title(title if title is not None else f"rate at x = {x:.2f} is {rate:.3f}")
@@ -628,7 +632,7 @@ def plot_difference_errors(ax, curves, h=None, *, title=None, legend=True):
               label="round-off ≈ ε/h")
     if k is not None:
         ax.axvline(curves.hs[k], color=PALETTE["black"], lw=1)
-        ax.set_title(f"h = {curves.hs[k]:.0e}: forward {at_h['forward']:.1e}, "
+        ax.set_title(f"h = {curves.hs[k]:.1e}: forward {at_h['forward']:.1e}, "
                      f"central {at_h['central']:.1e}")
     else:
         ax.set_title("too small h: round-off; too large h: truncation")
