@@ -116,6 +116,19 @@ def run_value(X, y, weights, steps):
     return first, model.get_weights()
 
 
+def run_value_gc_on(X, y, weights, steps):
+    """calclib Value with the cyclic collector left running (as a learner's own loop would)."""
+    import contextlib
+
+    from calclib import autodiff
+    saved = nn._gc_paused, autodiff._gc_paused
+    nn._gc_paused = autodiff._gc_paused = contextlib.nullcontext
+    try:
+        return run_value(X, y, weights, steps)
+    finally:
+        nn._gc_paused, autodiff._gc_paused = saved
+
+
 def run_tensor(X, y, weights, steps):
     model = nn.TensorMLP(SIZES[0], SIZES[1:], rng=0)
     model.set_weights(weights)
@@ -247,6 +260,7 @@ def main(argv=None):
         ("micrograd", run_micrograd, (), 1),
         ("micrograd, gc paused", run_micrograd, (True,), 1),
         ("calclib Value", run_value, (), 3),
+        ("calclib Value, gc running", run_value_gc_on, (), 1),
         ("calclib Tensor", run_tensor, (), 50),
         ("finite differences", run_finite_differences, (), 3),
         ("hand-written numpy", run_handwritten, (), 200),
@@ -271,11 +285,11 @@ def main(argv=None):
         mem = peak_memory(fn, call_args)
         rows[name] = (t, mem, g_err, w_err)
 
-    head = f"{'engine':<22} {'ms/step':>10} {'peak MiB':>9} {'grad rel.err':>13} {'weights rel.err':>16}"
+    head = f"{'engine':<26} {'ms/step':>10} {'peak MiB':>9} {'grad rel.err':>13} {'weights rel.err':>16}"
     print(head)
     print("-" * len(head))
     for name, (t, mem, g_err, w_err) in rows.items():
-        print(f"{name:<22} {t * 1e3:>10.3f} {mem / 2**20:>9.2f} {g_err:>13.1e} {w_err:>16.1e}")
+        print(f"{name:<26} {t * 1e3:>10.3f} {mem / 2**20:>9.2f} {g_err:>13.1e} {w_err:>16.1e}")
     print()
     print(f"gradients, first step, vs hand-written (max|g - g_ref| / max|g_ref| <= {GRAD_TOL:g}): "
           f"{'PASS' if grads_ok else 'FAIL'}")
@@ -300,6 +314,8 @@ def main(argv=None):
         timing_ok &= ok
         print(f"{label:<40} {ratio:8.1f}x   target {op} {target:g}x   {'PASS' if ok else 'MISS'}")
     if have_micrograd:
+        print(f"{'(micrograd vs Value with gc running)':<40} "
+              f"{rows['micrograd'][0] / rows['calclib Value, gc running'][0]:8.1f}x   for information")
         print(f"{'(micrograd, gc paused, vs Value)':<40} "
               f"{rows['micrograd, gc paused'][0] / rows['calclib Value'][0]:8.1f}x   for information")
     print()

@@ -10,6 +10,7 @@ course's 2-core machine. Printed, not asserted: timings are not tests.
 
     .venv/bin/python benchmarks/slider_callbacks.py
 """
+import contextlib
 import io
 import json
 import pathlib
@@ -58,7 +59,8 @@ def collect_interacts(path):
             cell_index[0] = k
             src = "\n".join(line for line in "".join(cell["source"]).splitlines()
                             if not line.lstrip().startswith("%"))
-            exec(compile(src, f"{path.name}[{k}]", "exec"), ns)  # noqa: S102 - our notebooks
+            with contextlib.redirect_stdout(io.StringIO()):   # the notebook's own prints
+                exec(compile(src, f"{path.name}[{k}]", "exec"), ns)  # noqa: S102 - our notebooks
     finally:
         ipywidgets.interact, plt.show = real_interact, real_show
     plt.close("all")
