@@ -36,3 +36,14 @@ def requires(module, why=""):
 
 # Fixture notebooks belong to the tests that use them; nbval must not run them as curriculum.
 collect_ignore_glob = ["tests/fixtures/*", "tests/browser/fixtures/*", "build/*"]
+
+# Property tests: random locally (to find new cases), derandomized in CI (a green
+# main stays green; a failure found locally is reported with its seed to fix).
+try:
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if IN_CI:
+        _hyp_settings.load_profile("ci")
+except ImportError:  # hypothesis is a test extra; without it the property tests cannot import anyway
+    pass

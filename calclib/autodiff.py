@@ -709,10 +709,12 @@ def check_grad(f, x, *, h=None, order=2, rtol=1e-6, atol=1e-8, engine="value", v
     x : float or array_like
         Point of the check.
     h : float or array_like, optional
-        Step per coordinate. Default ``eps**(1/3) * |x_i|`` for ``order=2``
-        (about 6e-6 relative) and ``eps**(1/5) * |x_i|`` for ``order=4``
-        (about 7e-4 relative); ``|x_i|`` is replaced by 1 where ``x_i == 0``.
-        Steps relative to ``|x|`` stay inside domains such as ``log`` near 0.
+        Step per coordinate. Default ``eps**(1/3) * s_i`` for ``order=2``
+        (about 6e-6 relative) and ``eps**(1/5) * s_i`` for ``order=4``
+        (about 7e-4 relative), with the scale ``s_i = max(|x_i|, 1e-3)``
+        (1 where ``x_i == 0``), the floor of
+        :func:`calclib.differentiate.default_step`. Steps relative to ``|x|``
+        stay inside domains such as ``log`` near 0.
     order : {2, 4}, optional
         2: the central difference ``(f(x+h) - f(x-h)) / 2h``, error O(h**2).
         4: the five-point central stencil
@@ -782,7 +784,11 @@ def check_grad(f, x, *, h=None, order=2, rtol=1e-6, atol=1e-8, engine="value", v
         raise ValueError(f"`order` must be 2 or 4, got {order!r}")
     analytic = np.asarray(analytic_of(x), dtype=float).reshape(x.shape)
     if h is None:
-        step = np.where(x != 0, np.abs(x), 1.0) * np.finfo(float).eps ** (1 / (order + 1))
+        # Relative to |x_i| (stays inside domains such as log near 0), with the same
+        # floor as calclib.differentiate.default_step, so tiny nonzero x_i still get a
+        # step that f can resolve; 1 at x_i = 0.
+        scale = np.where(x == 0, 1.0, np.maximum(np.abs(x), 1e-3))
+        step = scale * np.finfo(float).eps ** (1 / (order + 1))
     else:
         step = np.broadcast_to(as_float_array(h, name="h"), x.shape).astype(float)
         if not np.all((step > 0) & np.isfinite(step)):

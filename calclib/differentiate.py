@@ -98,7 +98,7 @@ def _call(f, t, x, h=None, elementwise=True, check_nan=True):
 
     `x` is the user's point (for the error message), `t` where f is evaluated.
     """
-    with np.errstate(invalid="ignore"):  # nan becomes our own clear error below
+    with np.errstate(invalid="ignore", over="ignore"):  # nan becomes our own clear error below
         value = np.asarray(f(t))
     if elementwise and np.ndim(t) > 0 and value.shape != np.shape(t):
         raise ValueError(
@@ -214,6 +214,11 @@ def default_step(x, method="central", *, floor=None):
     Below the floor the step stops shrinking, so for functions like ``exp``
     or ``sigmoid`` at tiny nonzero ``x`` the central difference is only good
     to about ``1e-8`` (and the second derivative to ``1e-4``).
+
+    A step relative to ``|x|`` assumes ``f`` varies on the scale of ``x``.
+    A function that oscillates faster, such as ``sin`` at ``x = 1e6`` (step
+    about 6), defeats it: pass a small ``h`` yourself, or use
+    ``method="richardson"``, whose ``success`` flag reports the failure.
 
     For a function of several variables the size of one input says little
     about the size of ``f`` (which the rounding error scales with), so
@@ -574,12 +579,14 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
         xp, xm = x + h, x - h
         return (_call(f, xp, x, h, check_nan=check_nan) - _call(f, xm, x, h, check_nan=check_nan)) / (xp - xm)
 
-    # First row. Where f(x ± h0) is nan the step left the domain of f: halve it.
+    # First row. Where f(x ± h0) is nan the step left the domain of f, and where it
+    # is infinite it overflowed (exp at large x): halve the step.
     nfev, retry = np.zeros(x.shape, dtype=int), np.ones(x.shape, dtype=bool)
     for _ in range(30):
-        d = central(h, check_nan=False)
+        with np.errstate(invalid="ignore"):
+            d = central(h, check_nan=False)
         nfev += 2 * retry
-        retry = np.isnan(d)
+        retry = ~np.isfinite(d)
         if not np.any(retry):
             break
         h = np.where(retry, h / 2, h)
@@ -612,7 +619,7 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
         if not np.any(active):
             break
         row = new
-    success = err <= _TRUST_RTOL * np.abs(best)
+    success = np.isfinite(best) & np.isfinite(err) & (err <= _TRUST_RTOL * np.abs(best))
     return RichardsonResult(
         df=_out(best), error=_out(err), nfev=_out(nfev), nit=_out(nit),
         h=_out(h_best), x=_out(x), success=_out(success),
@@ -953,6 +960,9 @@ def directional_derivative(f, x, v, h=None):
     if h is None:
         s = default_step(np.max(np.abs(x)), "central", floor=_SEVERAL_VARIABLES_FLOOR)
     else:
+        if np.ndim(h) != 0:
+            raise ValueError(f"`h` must be a positive finite number (one step along `v`), "
+                             f"got an array of shape {np.shape(h)}")
         s = check_step(h, allow_none=False) * vmax
     fp = _call(f, x + s * u, x, s, elementwise=False)
     fm = _call(f, x - s * u, x, s, elementwise=False)

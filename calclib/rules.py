@@ -144,8 +144,11 @@ class Dual:
     -----
     Forward-mode automatic differentiation: exact to rounding, one pass per
     input variable. Comparisons (``<``, ``>``, ...) compare values, so code
-    with ``if`` statements works (each branch is differentiated). numpy
-    functions such as ``np.sin`` do not accept duals; use :func:`sin` etc.
+    with ``if`` statements works (each branch is differentiated). numpy's
+    ``sin, cos, exp, log, sqrt, tanh`` apply the same rules to duals; other
+    numpy functions raise ``TypeError`` (use :func:`sigmoid`, :func:`relu`).
+    A point where a function or its derivative is undefined (``log(-1)``,
+    ``sqrt(0)``) raises ``ValueError``.
 
     Examples
     --------
@@ -164,7 +167,23 @@ class Dual:
     """
 
     __slots__ = ("value", "deriv")
-    __array_ufunc__ = None  # make numpy hand `array * Dual` over to Dual.__rmul__
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy functions on duals: ``np.sin(u)`` applies the rule for sin, and
+        ``array * u`` is handed to ``u.__rmul__``; other ufuncs are refused."""
+        if method == "__call__" and not kwargs:
+            if ufunc in _UFUNC_RULES and len(inputs) == 1:
+                return _apply(_UFUNC_RULES[ufunc], inputs[0])
+            if ufunc in _UFUNC_OPERATORS and len(inputs) == 2:
+                name = _UFUNC_OPERATORS[ufunc]
+                a, b = inputs
+                return getattr(a, f"__{name}__")(b) if isinstance(a, Dual) else getattr(b, f"__r{name}__")(a)
+            if ufunc is np.negative:
+                return -inputs[0]
+        raise TypeError(
+            f"numpy's {ufunc.__name__} has no derivative rule for Dual numbers; use arithmetic and "
+            f"the functions of calclib.rules ({', '.join(RULES)})"
+        )
 
     def __init__(self, value, deriv=0.0):
         if isinstance(value, Dual) or isinstance(deriv, Dual):
@@ -246,7 +265,10 @@ class Dual:
         n = _number(other)
         if np.all(n == 0):
             return Dual(np.ones_like(self.value), np.zeros_like(self.deriv))
-        return Dual(np.power(self.value, n), n * np.power(self.value, n - 1) * self.deriv)  # (u^n)' = n u^(n-1) u'
+        with np.errstate(all="ignore"):  # e.g. (-1)**0.5 or 0**0.5: our own error below
+            value, slope = np.power(self.value, n), n * np.power(self.value, n - 1)
+        _check_domain(f"x**{n:g}" if np.ndim(n) == 0 else "x**n", self.value, value, slope)
+        return Dual(value, slope * self.deriv)  # (u^n)' = n u^(n-1) u'
 
     def __rpow__(self, other):  # a^u: (a^u)' = a^u log(a) u'
         if not _is_constant(other):
@@ -279,8 +301,25 @@ def _apply(name, x):
     """Apply primitive `name` to x; for a Dual also apply the chain rule."""
     function, derivative, _ = RULES[name]
     if isinstance(x, Dual):
-        return Dual(function(x.value), derivative(x.value) * x.deriv)  # f(u)' = f'(u) u'
+        with np.errstate(all="ignore"):  # outside the domain: our own error below
+            value, slope = function(x.value), derivative(x.value)
+        _check_domain(name, x.value, value, slope)
+        return Dual(value, slope * x.deriv)  # f(u)' = f'(u) u'
     return _number(function(np.asarray(x, dtype=float)))
+
+
+def _check_domain(name, u, value, slope):
+    """Refuse, with a message naming the function, a point where it or its derivative is undefined."""
+    bad = np.isfinite(u) & ~(np.isfinite(value) & np.isfinite(slope))
+    if np.any(bad):
+        where = np.asarray(u, dtype=float)[bad] if np.ndim(u) else u
+        raise ValueError(f"{name} has no finite derivative at {np.round(where, 12)!s:.60}; "
+                         f"is the input inside the domain of {name}?")
+
+
+_UFUNC_RULES = {np.sin: "sin", np.cos: "cos", np.exp: "exp", np.log: "log", np.sqrt: "sqrt", np.tanh: "tanh"}
+_UFUNC_OPERATORS = {np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "truediv",
+                    np.power: "pow"}
 
 
 def sin(x):

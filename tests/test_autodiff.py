@@ -627,3 +627,10 @@ def test_tensor_errors_say_what_went_wrong():
         m ** Tensor(2.0)
     with pytest.raises(ValueError, match=r"item\(\) needs a one-element Tensor, got shape \(3, 2\)"):
         m.item()
+
+
+@pytest.mark.parametrize("x0", [1e-20, 1e-12, 1e-6, 0.0])
+def test_check_grad_passes_correct_gradients_at_tiny_coordinates(x0):
+    # a step relative to |x| alone would vanish at 1e-20 and report a correct gradient as wrong
+    res = check_grad(lambda v: v[0].exp() * 3 + v[1] * v[1], np.array([x0, 1.0]))
+    assert res.ok, res.report()

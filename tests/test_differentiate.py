@@ -459,3 +459,16 @@ def test_richardson_parameters_are_checked():
         richardson(np.sin, 1.0, step_factor=1.0)
     with pytest.raises(ValueError, match="`maxiter` must be an integer >= 2"):
         richardson(np.sin, 1.0, maxiter=1)
+
+
+def test_richardson_survives_overflow_of_the_first_step(recwarn):
+    # the first step h0 = |x|/2 overflows exp at x = 700; the step is shrunk instead
+    r = richardson(np.exp, 700.0)
+    assert r.success and np.isfinite(r.df)
+    assert r.df == pytest.approx(np.exp(700.0), rel=1e-12)
+    assert len(recwarn) == 0
+
+
+def test_directional_derivative_refuses_an_array_step():
+    with pytest.raises(ValueError, match="`h` must be a positive finite number"):
+        directional_derivative(lambda x: x @ x, [1.0, 2.0], [1.0, 1.0], h=[0.1, 0.2])

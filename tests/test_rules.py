@@ -151,8 +151,8 @@ def test_dual_repr_and_type_errors():
     assert repr(Dual(1.0, 2.0)) == "Dual(value=1.0, deriv=2.0)"
     with pytest.raises(TypeError):
         Dual(1.0, 1.0) + "a"
-    with pytest.raises(TypeError):
-        np.sin(Dual(1.0, 1.0))  # numpy functions do not know the rules: use calclib.rules.sin
+    with pytest.raises(TypeError, match="numpy's arctan has no derivative rule for Dual numbers"):
+        np.arctan(Dual(1.0, 1.0))  # only the ufuncs with a rule in RULES are accepted
     with pytest.raises(TypeError, match="must be numbers or arrays"):
         Dual(Dual(1.0), 1.0)
 
@@ -237,3 +237,24 @@ def test_dual_partials():
     dx, dy = dual_partials(lambda x, y: x * y, np.array([1.0, 2.0]), np.array([3.0, 4.0]))
     np.testing.assert_array_equal(dx, [3.0, 4.0])
     np.testing.assert_array_equal(dy, [1.0, 2.0])
+
+
+def test_numpy_ufuncs_with_a_rule_apply_it():
+    assert dual_derivative(np.sin, 1.0) == pytest.approx(np.cos(1.0), rel=1e-15)
+    f = lambda t: np.exp(np.sqrt(t)) * np.log(t) - np.tanh(t) / np.cos(t)
+    numeric = central_difference(lambda t: np.exp(np.sqrt(t)) * np.log(t) - np.tanh(t) / np.cos(t), 1.3)
+    assert dual_derivative(f, 1.3) == pytest.approx(numeric, rel=1e-8)
+    x = Dual(2.0, 1.0)
+    for y in (np.array(3.0) * x, np.multiply(3.0, x), np.subtract(1.0, x), np.true_divide(6.0, x),
+              np.power(x, 2.0), np.negative(x)):
+        assert isinstance(y, Dual)
+    assert np.multiply(3.0, x).deriv == 3.0 and np.true_divide(6.0, x).deriv == pytest.approx(-1.5)
+
+
+@pytest.mark.parametrize("f, x, name", [
+    (log, -1.0, "log"), (sqrt, -4.0, "sqrt"), (sqrt, 0.0, "sqrt"), (lambda t: t**0.5, 0.0, "x\\*\\*0.5"),
+    (lambda t: np.log(t), np.array([1.0, -2.0]), "log")])
+def test_outside_the_domain_is_a_clear_error_not_a_warning(f, x, name, recwarn):
+    with pytest.raises(ValueError, match=f"{name} has no finite derivative at"):
+        dual_derivative(f, x)
+    assert len(recwarn) == 0
