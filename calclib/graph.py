@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .autodiff import BackwardStep, Value, _expression, _node_names, backward_steps, trace
+from .plots import PALETTE
 
 __all__ = ["draw_graph", "GraphDrawing", "graph_layout", "Layout"]
 
@@ -28,7 +29,7 @@ __all__ = ["draw_graph", "GraphDrawing", "graph_layout", "Layout"]
 LEAF_FILL = "#C4E5F7"       # sky blue #56B4E9, light: inputs and parameters
 OP_FILL = "#F7DDA6"         # orange #E69F00, light: results of operations
 ROOT_FILL = "#A6E3D2"       # bluish green #009E73, light: the output
-HIGHLIGHT = "#D55E00"       # vermillion: the edge of the current backward step
+HIGHLIGHT = PALETTE["vermillion"]   # the edge of the current backward step
 EDGE_COLOR = "#4D4D4D"
 UNKNOWN_EDGE = "#9A9A9A"
 

@@ -152,6 +152,12 @@ def _grid(f, xlim, n=400):
     return t, np.asarray(f(t), dtype=float)
 
 
+def _check_nonzero_step(h):
+    """A secant's step may be negative (it then goes left), but not zero or non-finite."""
+    if h == 0 or not np.isfinite(h):
+        raise ValueError(f"`h` must be a nonzero finite number, got {h!r}")
+
+
 def _cheap_log_axes(ax):
     """Decade ticks only: minor tick labels on log axes are the slowest part of a redraw."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
@@ -235,8 +241,7 @@ def plot_secant(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, show_tr
     check_callable(f, "f")
     x = float(x)
     h = float(h)
-    if h == 0 or not np.isfinite(h):
-        raise ValueError(f"`h` must be a nonzero finite number, got {h!r}")
+    _check_nonzero_step(h)
     t, y = _grid(f, xlim)
     fx, fxh = float(f(np.float64(x))), float(f(np.float64(x + h)))
     slope = (fxh - fx) / h
@@ -302,8 +307,7 @@ def plot_rate_curve(ax, f, x, h, *, xlim=(-2.0, 2.0), label="f", title=None, leg
     """
     check_callable(f, "f")
     x, h = float(x), float(h)
-    if h == 0 or not np.isfinite(h):
-        raise ValueError(f"`h` must be a nonzero finite number, got {h!r}")
+    _check_nonzero_step(h)
     t = np.linspace(xlim[0], xlim[1], 400)
     ft = np.asarray(f(t), dtype=float)
     rates = (np.asarray(f(t + h), dtype=float) - ft) / h
@@ -377,8 +381,7 @@ def plot_secant_to_tangent(ax, f, df, x, h, *, xlim=(-2.0, 2.0), label="f", titl
     check_callable(f, "f")
     check_callable(df, "df")
     x, h = float(x), float(h)
-    if h == 0 or not np.isfinite(h):
-        raise ValueError(f"`h` must be a nonzero finite number, got {h!r}")
+    _check_nonzero_step(h)
     t, y = _grid(f, xlim)
     fx, fxh = float(f(np.float64(x))), float(f(np.float64(x + h)))
     s = (fxh - fx) / h
