@@ -28,6 +28,8 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ._validation import as_float_array, check_callable
+from .functions import relu as _relu
+from .functions import sigmoid as _sigmoid  # overflow-free form, on floats and arrays
 
 __all__ = [
     "Dual",
@@ -46,15 +48,6 @@ __all__ = [
     "dual_derivative",
     "dual_partials",
 ]
-
-
-def _sigmoid(x):
-    # 1 / (1 + exp(-x)) overflows for x < -709; this form never does.
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-def _relu(x):
-    return np.maximum(x, 0.0)
 
 
 class Rule(NamedTuple):

@@ -3,6 +3,7 @@ plausible wrong answers get "wrong" with a hint, raising answers get "error",
 and ``check`` itself never raises nor prints."""
 import json
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -11,6 +12,8 @@ from calclib import exercises
 from calclib.exercises import check, check_all, exercise_ids
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import _nbtools  # noqa: E402
 EPS = np.finfo(float).eps
 
 
@@ -44,8 +47,7 @@ def notebook_solutions():
         nb = json.loads(path.read_text())
         cells = nb["cells"]
         for k, cell in enumerate(cells):
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if not meta.get("solution"):
+            if not _nbtools.is_exercise_cell(cell):
                 continue
             check_src = "".join(cells[k + 1]["source"])
             ex_id = check_src.split('check("')[1].split('"')[0]

@@ -27,6 +27,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from calclib.exercises import STATUSES  # one list of check statuses, owned by the checker
+
 # -- nbgrader markers and stubs ------------------------------------------------
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
@@ -55,7 +57,6 @@ NBVAL_MARKERS = (
 
 # -- check() results -----------------------------------------------------------
 
-STATUSES = ("passed", "wrong", "error", "not attempted")
 _STATUS_RE = re.compile(r"\b(not attempted|passed|wrong|error)\b", re.IGNORECASE)
 
 # -- course structure ------------------------------------------------------------
