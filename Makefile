@@ -2,27 +2,39 @@
 #   make lab    set up .venv if needed, open the course in JupyterLab (127.0.0.1, token auth)
 #   make test   set up .venv if needed, run every test (unit, doctests, notebooks, browser)
 # Other targets: make execute (regenerate stored notebook outputs), make student (student
-# version into build/student), make bench (print the benchmark tables), make lock, make clean.
+# version into build/student), make course (nbgrader course folder into build/course),
+# make bench (print the benchmark tables), make lock, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
 LOCK   := requirements/lock.txt
 EXTRAS ?= notebook,test,bench
 PORT   ?= 8888
+CHAPTERS ?=
+FORCE  ?=
 
-.PHONY: lab test unit notebooks browser execute student bench lock clean help
+# One install stamp per set of extras, named after the set (sorted, so the order does not
+# matter): on an existing .venv, `make test EXTRAS=notebook,test,bench,reference` installs
+# the new set; the same set again installs nothing until pyproject.toml or the lock changes.
+comma  := ,
+space  := $(subst ,, )
+extras_set = $(sort $(subst $(comma),$(space),$(1)))
+stamp_for  = $(VENV)/.installed-$(subst $(space),-,$(strip $(call extras_set,$(1))))
+STAMP        := $(call stamp_for,$(EXTRAS))
+COURSE_STAMP := $(call stamp_for,$(EXTRAS)$(comma)classroom)
+
+.PHONY: lab test unit notebooks browser execute student course bench lock clean help
 
 help:
 	@sed -n '1,6p' Makefile
 
-$(STAMP): pyproject.toml $(LOCK)
+$(VENV)/.installed-%: pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=/path/to/python3.11")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
-	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[$(EXTRAS)]"
-	touch $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[$(subst -,$(comma),$*)]"
+	touch $@
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
@@ -46,6 +58,11 @@ execute: $(STAMP)
 
 student: $(STAMP)
 	$(PY) tools/make_student.py notebooks build/student
+
+# nbgrader comes with the `classroom` extra, installed here on top of EXTRAS.
+course: $(COURSE_STAMP)
+	$(PY) tools/make_course.py notebooks build/course $(if $(strip $(CHAPTERS)),--chapters $(CHAPTERS)) \
+	    $(if $(strip $(FORCE)),--force)
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

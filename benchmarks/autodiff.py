@@ -5,8 +5,8 @@ steps of (forward, backward, SGD update) of an MLP 2-16-16-1 with ReLU hidden
 layers and mean squared error, run by
 
 * micrograd (the package learners know; its weights are set to ours),
-* ``calclib.autodiff.Value`` through ``calclib.nn.MLP`` (scalar graph),
-* ``calclib.autodiff.Tensor`` through ``calclib.nn.TensorMLP`` (array graph),
+* ``calclib.autodiff.Value`` (``calclib/autodiff/engine.py``) through ``calclib.nn.MLP`` (scalar graph),
+* ``calclib.autodiff.Tensor`` (``calclib/autodiff/tensor.py``) through ``calclib.nn.TensorMLP`` (array graph),
 * central finite differences on a numpy forward pass (2 passes per weight),
 * a hand-written numpy backprop (the floor for the array engine).
 
@@ -120,13 +120,13 @@ def run_value_gc_on(X, y, weights, steps):
     """calclib Value with the cyclic collector left running (as a learner's own loop would)."""
     import contextlib
 
-    from calclib import autodiff
-    saved = nn._gc_paused, autodiff._gc_paused
-    nn._gc_paused = autodiff._gc_paused = contextlib.nullcontext
+    from calclib.autodiff import engine
+    saved = nn.gc_paused, engine.gc_paused
+    nn.gc_paused = engine.gc_paused = contextlib.nullcontext
     try:
         return run_value(X, y, weights, steps)
     finally:
-        nn._gc_paused, autodiff._gc_paused = saved
+        nn.gc_paused, engine.gc_paused = saved
 
 
 def run_tensor(X, y, weights, steps):

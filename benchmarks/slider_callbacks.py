@@ -1,18 +1,20 @@
-"""Cost of one slider move: compute, draw and encode the PNG, per slider of the course.
+"""Cost of one slider move: compute, draw and encode the image, per slider of the course.
 
-Runs the notebooks' code cells in this process with ``interact`` replaced by a
-recorder, so the callbacks timed are exactly the ones the notebooks wire to
-their sliders. Each move is timed the way the inline backend works: the
-callback draws a new figure, and ``plt.show()`` renders it to PNG.
+Runs each notebook's code in this process (``tools/notebook_figures.py``: ``interact``
+replaced by a recorder), so the callbacks timed are exactly the ones the notebooks wire
+to their sliders. A move is timed as the notebook runs it: ``explorer.image(**values)``
+draws a new figure and encodes it as the notebook shows it (SVG, or a 2x PNG for the
+explorers that ask for one), which is all ``explorer.show`` adds to ``display``.
 
-Target (issue "The notebook pattern"): median <= 50 ms per callback on the
+Baseline, measured in the same run: the same drawing rendered the way the course did
+before pattern v2 (a 1x PNG at 80 dpi), so the ratio says what sharp figures cost.
+
+Target (issues "Pattern v2" and the chapter issues): median <= 50 ms per callback on the
 course's 2-core machine. Printed, not asserted: timings are not tests.
 
-    .venv/bin/python benchmarks/slider_callbacks.py
+    .venv/bin/python benchmarks/slider_callbacks.py [notebooks/NN_*.ipynb ...]
 """
-import contextlib
 import io
-import json
 import pathlib
 import statistics
 import sys
@@ -25,89 +27,55 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from notebook_figures import run_notebook_code  # noqa: E402
+
 TARGET_MS = 50.0
 
 
-def _show_as_png():
-    """What the inline backend does on plt.show(): render every open figure to PNG."""
-    for num in plt.get_fignums():
-        fig = plt.figure(num)
-        buf = io.BytesIO()
-        fig.canvas.print_figure(buf, format="png", bbox_inches=None)
-        assert buf.tell() > 1000, "no image was drawn"
-        plt.close(fig)
+def slider_values(slider, n=15):
+    """`n` positions of a slider from one end to the other."""
+    return slider.values(n)
 
 
-def collect_interacts(path):
-    """Execute a notebook's code cells; return [(cell index, callback, widgets)]."""
-    recorded = []
-    cell_index = [0]
-
-    def interact(callback, **widgets):
-        recorded.append((cell_index[0], callback, widgets))
-        return callback
-
-    import ipywidgets
-    ns = {"__name__": "__notebook__"}
-    real_interact, real_show = ipywidgets.interact, plt.show
-    ipywidgets.interact, plt.show = interact, _show_as_png
-    try:
-        cells = json.loads(path.read_text())["cells"]
-        for k, cell in enumerate(cells):
-            if cell["cell_type"] != "code":
-                continue
-            cell_index[0] = k
-            src = "\n".join(line for line in "".join(cell["source"]).splitlines()
-                            if not line.lstrip().startswith("%"))
-            with contextlib.redirect_stdout(io.StringIO()):   # the notebook's own prints
-                exec(compile(src, f"{path.name}[{k}]", "exec"), ns)  # noqa: S102 - our notebooks
-    finally:
-        ipywidgets.interact, plt.show = real_interact, real_show
-    plt.close("all")
-    return recorded
-
-
-def slider_values(w, n=15):
-    """`n` positions of a slider from one end to the other (log sliders in exponent)."""
-    if type(w).__name__ == "FloatLogSlider":
-        return list(w.base ** np.linspace(w.min, w.max, n))
-    return list(np.linspace(w.min, w.max, n))
-
-
-def time_moves(callback, widgets, name):
+def time_moves(ex, name, baseline=False):
     """Milliseconds per move of slider `name` across its range (twice)."""
-    values = {k: w.value for k, w in widgets.items()}
+    values = ex.defaults()
     times = []
-    real_show, plt.show = plt.show, _show_as_png
-    try:
-        for v in slider_values(widgets[name]) * 2:
-            values[name] = v
-            t = time.perf_counter()
-            callback(**values)
-            times.append((time.perf_counter() - t) * 1e3)
-    finally:
-        plt.show = real_show
+    for v in slider_values(next(s for s in ex.sliders if s.name == name)) * 2:
+        values[name] = v
+        t = time.perf_counter()
+        if baseline:
+            fig, _ = ex.render(**values)
+            fig.set_dpi(80)
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png", dpi=80)
+            plt.close(fig)
+        else:
+            ex.image(**values)
+        times.append((time.perf_counter() - t) * 1e3)
     return times
 
 
-def main():
-    from calclib import plots
-    plots.use_course_style()
+def main(argv=None):
+    paths = [pathlib.Path(p) for p in (argv or sys.argv[1:])] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     rows = []
-    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        for cell, callback, widgets in collect_interacts(path):
-            time_moves(callback, widgets, next(iter(widgets)))   # warm-up (font caches)
-            for name, w in widgets.items():
-                ts = time_moves(callback, widgets, name)
-                rows.append((path.stem, cell, w.description or name, statistics.median(ts),
-                             float(np.percentile(ts, 95))))
-    print(f"{'notebook':<28} {'cell':>4}  {'slider':<10} {'median ms':>9} {'p95 ms':>7}  "
-          f"{'median/target':>13}")
+    for path in paths:
+        for inter in run_notebook_code(path).interacts:
+            ex = inter.explorer
+            time_moves(ex, ex.sliders[0].name)                 # warm-up (font caches)
+            for s in ex.sliders:
+                ts = time_moves(ex, s.name)
+                base = time_moves(ex, s.name, baseline=True)
+                rows.append((path.stem, inter.cell, s.description or s.name, ex.fmt, statistics.median(ts),
+                             float(np.percentile(ts, 95)), statistics.median(base)))
+    print(f"{'notebook':<28} {'cell':>4}  {'slider':<14} {'fmt':<4} {'median ms':>9} {'p95 ms':>7} "
+          f"{'1x png ms':>9} {'ratio':>6} {'/target':>8}")
     worst = 0.0
-    for nb, cell, name, med, p95 in rows:
+    for nb, cell, name, fmt, med, p95, base in rows:
         worst = max(worst, med)
-        print(f"{nb:<28} {cell:>4}  {name:<10} {med:9.1f} {p95:7.1f}  {med / TARGET_MS:13.2f}"
-              f"  {'ok' if med <= TARGET_MS else 'SLOW'}")
+        print(f"{nb:<28} {cell:>4}  {name:<14} {fmt:<4} {med:9.1f} {p95:7.1f} {base:9.1f} {med / base:6.2f} "
+              f"{med / TARGET_MS:8.2f}  {'ok' if med <= TARGET_MS else 'SLOW'}")
     print(f"\n{len(rows)} sliders; slowest median {worst:.1f} ms; target median <= {TARGET_MS:.0f} ms: "
           f"{'met' if worst <= TARGET_MS else 'NOT met'}")
     return 0

@@ -20,17 +20,24 @@ default steps of :func:`default_step`, scaled to the size of ``x``.
 """
 from __future__ import annotations
 
+import numbers
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from ._validation import (
+    MAX_POINTS,
+    _gib,
+    _point_text,
     as_float_array,
+    as_real_output,
+    check_at_most,
     check_callable,
     check_finite_output,
     check_int,
     check_step,
+    quiet_numpy,
 )
 
 __all__ = [
@@ -76,6 +83,12 @@ _RICHARDSON_FRACTION = 0.5  # first Richardson step: half the scale of x
 _COMPLEX_STEP = 1e-20
 _SEVERAL_VARIABLES_FLOOR = 1.0  # see default_step, Notes
 _STEP_METHODS = tuple(_STEP_RULES) + ("complex", "richardson")
+_MAX_RICHARDSON_ITER = 100  # step_factor**100 shrinks any first step far below rounding
+_MAX_HESSIAN_INPUTS = 1000  # 2 n**2 + 1 evaluations of f: two million at n = 1000
+_HUGE = float(np.finfo(float).max)
+# Exceptions from the user's f that get a message naming `f` (others, such as
+# KeyboardInterrupt or a NameError in f, pass through unchanged).
+_F_ERRORS = (TypeError, ValueError, IndexError, KeyError, ArithmeticError)
 
 
 # --------------------------------------------------------------------------
@@ -93,66 +106,134 @@ def _out(value):
     return value.item() if value.ndim == 0 else value
 
 
-def _call(f, t, x, h=None, elementwise=True, check_nan=True):
-    """Return f(t) as an array, refusing nan (and non-elementwise output).
+def _show(value, digits=12):
+    """A point or step for an error message: rounded, and short."""
+    return _point_text(value, digits, width=60)
+
+
+def _first(mask, *arrays):
+    """The entries of `arrays` (broadcast to mask's shape) at the first True of `mask`."""
+    k = np.flatnonzero(mask)[0]
+    return [np.broadcast_to(a, mask.shape).reshape(-1)[k] for a in arrays]
+
+
+def _f_failed(exc, t):
+    """A clear error for an exception raised inside the user's f."""
+    kind = ValueError if isinstance(exc, (ValueError, ArithmeticError)) else TypeError
+    hint = ("is the point inside the domain of `f`?" if kind is ValueError else
+            "`f` must take a number (or an array of numbers) and return numbers")
+    where = _show(t) if np.size(t) == 1 else f"an array of shape {np.shape(t)}"
+    return kind(f"calling `f` at {where} raised {type(exc).__name__}: {exc}; {hint}")
+
+
+def _call(f, t, x, h=None, elementwise=True, check=True, allow_complex=False, one_per_point=False):
+    """Return f(t) as a float array, refusing what is not a finite real number.
 
     `x` is the user's point (for the error message), `t` where f is evaluated.
+    Callers run under ``quiet_numpy``: numpy's warnings inside f become the
+    clear errors below. With `one_per_point` a scalar `t` must give a scalar
+    (no vector-valued f).
     """
-    with np.errstate(invalid="ignore", over="ignore"):  # nan becomes our own clear error below
-        value = np.asarray(f(t))
+    try:
+        raw = f(t)
+    except _F_ERRORS as exc:
+        raise _f_failed(exc, t) from exc
+    value = as_real_output(raw, "f", allow_complex=allow_complex)
+    if one_per_point and value.shape != np.shape(t):
+        raise ValueError(f"`f` must return one number per point: for an input of shape {np.shape(t)} it "
+                         f"returned shape {value.shape}")
     if elementwise and np.ndim(t) > 0 and value.shape != np.shape(t):
         raise ValueError(
             f"`f` must work elementwise on arrays: for an input of shape {np.shape(t)} it "
             f"returned shape {value.shape}. For a function of several variables use "
             "`gradient`, `jacobian` or `partial`."
         )
-    if not check_nan:
+    bad = ~np.isfinite(value)
+    if not check or not np.any(bad):
         return value
-    if elementwise and value.ndim > 0:  # name only the points where f gave nan
-        bad = np.isnan(value) if value.dtype.kind in "fc" else np.zeros(value.shape, dtype=bool)
-        x, h = np.broadcast_to(x, bad.shape)[bad], (None if h is None else np.broadcast_to(h, bad.shape)[bad])
-    try:
-        check_finite_output(value, x)
-    except ValueError as exc:
-        if h is None:
-            raise
+    if elementwise and value.ndim > 0:  # name only the first point where f failed
+        x, h = _first(bad, x, np.nan if h is None else h)
+        h = None if np.isnan(h) else h
+    is_nan = np.isnan(value[bad].reshape(-1)[0])
+    if is_nan:
+        try:
+            check_finite_output(np.nan, x)
+        except ValueError as exc:
+            message = str(exc)
+    else:
+        message = (f"`f` returned inf at x={_show(x)}; a derivative needs finite values of `f` "
+                   "(does `f` overflow there, or is x at a pole of `f`?)")
+    if h is not None:
+        message += (f" (f was evaluated at points up to h={_show(h, 15)} away from x; "
+                    "if `f` is finite at x itself, x is near the edge of its domain: pass a smaller `h`)")
+    raise ValueError(message)
+
+
+def _result(value, x, h, what="difference quotient"):
+    """`value` as a number (or array) if it is finite, else a clear error."""
+    value = np.asarray(value)
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        x, h = _first(bad, x, h)
         raise ValueError(
-            f"{exc} (f was evaluated at points up to h={np.round(h, 15)!s:.60} away from x; "
-            "near the edge of the domain of `f` pass a smaller `h`)"
-        ) from None
-    return value
+            f"the {what} overflows float64 at x={_show(x)}: the values of `f` differ by more than "
+            f"float64 can hold over the step h={_show(h)}; is `f` really this steep there? "
+            "(a larger `h` or a rescaled `f` may help)"
+        )
+    return _out(value)
 
 
 def _steps(x, h, method):
     """The step(s) to use: the default for `method`, or the user's `h`."""
     if h is None:
         return default_step(x, method)
-    return check_step(h)
+    return _broadcast_step(x, check_step(h))
 
 
-def _exact(x, h):
+def _broadcast_step(x, h):
+    """`h`, after checking that it broadcasts against `x` (one step per point)."""
+    try:
+        np.broadcast_shapes(np.shape(x), np.shape(h))
+    except ValueError:
+        raise ValueError(f"`h` (shape {np.shape(h)}) must broadcast against `x` (shape {np.shape(x)})") from None
+    return h
+
+
+def _check_reach(x, h):
+    """Refuse a point so close to the largest float that x + h overflows."""
+    if not np.all(np.isfinite(x + h) & np.isfinite(x - h)):
+        bad = ~(np.isfinite(x + h) & np.isfinite(x - h))
+        xb, hb = _first(bad, x, h)
+        raise ValueError(
+            f"`x`={_show(xb)} is too close to the largest float64 ({_HUGE:.4g}) for the step "
+            f"h={_show(hb)}: x + h overflows"
+        )
+
+
+def _exact(x, h, name="h"):
     """Round the step so that x + h is exactly h away from x.
 
     ``x + h`` is rounded to the nearest float, so the points are not exactly
     ``h`` apart; using ``(x + h) - x`` removes that error (a classic trick).
     """
+    _check_reach(x, h)
     hh = (x + h) - x
     if np.any(hh == 0):
         raise ValueError(
-            f"`h` is too small for x: x + h == x in floating point (h={h!s:.40}, x={x!s:.40}); "
-            "use a larger `h` (or h=None for the default)"
+            f"`{name}` is too small for x: x + {name} == x in floating point ({name}={_show(h)}, x={_show(x)}); "
+            f"use a larger `{name}` (or {name}=None for the default)"
         )
     return hh
 
 
 def _check_method(method, valid):
-    if method not in valid:
-        raise ValueError(f"`method` must be one of {', '.join(map(repr, valid))}; got {method!r}")
+    if not isinstance(method, str) or method not in valid:
+        raise ValueError(f"`method` must be one of {', '.join(map(repr, valid))}; got {method!r:.60}")
 
 
 def _as_point(x):
     """A 1-D float array of the n inputs of a function of several variables."""
-    x = as_float_array(x, "x", ndim=1)
+    x = as_float_array(x, "x", ndim=1, finite=True)
     if x.size == 0:
         raise ValueError("`x` must hold at least one input, got an empty array")
     return x
@@ -162,12 +243,14 @@ def _point_steps(x, h, method):
     """Per-coordinate steps for a 1-D point `x` (shape (n,)), floor 1."""
     steps = default_step(x, method, floor=_SEVERAL_VARIABLES_FLOOR) if h is None else check_step(h)
     try:
-        return np.broadcast_to(steps, x.shape).astype(float)
+        steps = np.broadcast_to(steps, x.shape).astype(float)
     except ValueError:
         raise ValueError(
             f"`h` must be a number or an array of shape {x.shape} (one step per input), "
             f"got shape {np.shape(steps)}"
         ) from None
+    _check_reach(x, steps)
+    return steps
 
 
 def _shift(x, i, step):
@@ -177,9 +260,90 @@ def _shift(x, i, step):
     return y
 
 
+def _check_h_squared(h, x):
+    """Second differences divide by h**2: refuse steps whose square over- or underflows."""
+    h = np.asarray(h, dtype=float)
+    bad = ~((h * h > np.finfo(float).tiny) & np.isfinite(h * h))
+    if np.any(bad):
+        hb, xb = _first(bad, h, x)
+        raise ValueError(
+            f"`h`={_show(hb)} (at x={_show(xb)}) does not fit a second difference: h**2 = {hb * hb:.3g} "
+            "over- or underflows float64. Steps between about 1e-150 and 1e150 work, so with the "
+            "default step |x| must stay below about 1e150"
+        )
+
+
+def _untrusted(f, x, h, estimate=None, method=None):
+    """Where a difference of `f` at `x` with step `h` cannot be trusted, and why.
+
+    From f at x - h, x - h/2, x, x + h/2, x + h: the gap between the slope
+    from the right and from the left over a step g is ``g f''(x) + O(g^3)``
+    for a smooth f, so it at least halves from g = h to g = h/2; at a kink or
+    a jump it stays the jump whatever g is. Where f is finite on one side
+    only (the edge of its domain), the one-sided slope must settle instead:
+    halving the step may not change it by 10%. An `estimate` by another
+    method (Richardson, complex step) must agree with the central difference
+    over h/2 within that difference's own error, measured against the one
+    over h. Returns (point, why) for the first untrusted point, or None.
+    """
+    shape = np.broadcast_shapes(np.shape(x), np.shape(h))
+    x, h = np.broadcast_to(x, shape), np.broadcast_to(h, shape)
+    try:
+        values = {k: as_real_output(f(x + k * (h / 2)) if k else f(x), "f") for k in (-2, -1, 0, 1, 2)}
+        shape = np.broadcast_shapes(*(v.shape for v in values.values()), shape)
+    except _F_ERRORS:  # f misbehaves at the extra points: leave the judgement to the method
+        return None
+    fm2, fm1, f0, fp1, fp2 = (np.broadcast_to(values[k], shape) for k in (-2, -1, 0, 1, 2))
+    xb, hb = np.broadcast_to(x, shape), np.broadcast_to(h, shape)  # (f may be vector-valued)
+    right, left = (fp2 - f0) / hb, (f0 - fm2) / hb
+    right_half, left_half = (fp1 - f0) / (hb / 2), (f0 - fm1) / (hb / 2)
+    fin = {k: np.isfinite(v) for k, v in zip((-2, -1, 0, 1, 2), (fm2, fm1, f0, fp1, fp2))}
+    has_right = fin[0] & fin[1] & fin[2] & np.isfinite(right) & np.isfinite(right_half)
+    has_left = fin[0] & fin[-1] & fin[-2] & np.isfinite(left) & np.isfinite(left_half)
+    fmax = np.maximum.reduce([np.where(np.isfinite(v), np.abs(v), 0) for v in (fm2, fm1, f0, fp1, fp2)])
+    noise = 64 * EPS * fmax / (hb / 2)
+    gap, gap_half = right - left, right_half - left_half
+    kink = (has_right & has_left & (np.abs(gap_half) >= 0.75 * np.abs(gap)) & (np.abs(gap_half) > noise)
+            & (np.abs(gap_half) > 1e-8 * np.maximum(np.abs(right), np.abs(left))))
+    cross = np.zeros(shape, dtype=bool)
+    if estimate is not None:  # (right + left) / 2 is the central difference over h
+        central, central_half = (right + left) / 2, (right_half + left_half) / 2
+        good_to = 4 * np.abs(central - central_half) + 4 * noise + 1e-8 * np.abs(central_half)
+        cross = has_right & has_left & ~kink & (np.abs(np.broadcast_to(estimate, shape) - central_half) > good_to)
+    one_side, half_step = np.where(has_right, right, left), np.where(has_right, right_half, left_half)
+    edge = ((has_right ^ has_left) & (np.abs(one_side - half_step) > noise)
+            & (np.abs(one_side - half_step) > 0.1 * np.maximum(np.abs(one_side), np.abs(half_step))))
+    untrusted = np.flatnonzero(kink | edge | cross)
+    if untrusted.size == 0:
+        return None
+    at = np.unravel_index(untrusted[0], shape)  # the first untrusted point
+    step = f"{hb[at]:.3g}"
+    if cross[at]:
+        why = (
+            f"the {method} estimate {np.broadcast_to(estimate, shape)[at]:.10g} disagrees with a central "
+            f"difference over a step of {hb[at] / 2:.3g} ({central_half[at]:.10g}, good to about "
+            f"{good_to[at]:.2g}): its step is too large for how fast `f` varies near x; pass a smaller `h`")
+    elif kink[at]:
+        why = (
+            f"its slope from the right ({right[at]:.6g}) and from the left ({left[at]:.6g}) differ "
+            f"over a step of {step}, and the gap does not shrink with the step. Either `f` has a "
+            f"kink or a jump within {step} of x (f'(x) does not exist there; forward_difference and "
+            "backward_difference give the one-sided slopes), or `f` varies faster than that step "
+            "resolves: pass a smaller `h`")
+    else:
+        side = "right" if has_right[at] else "left"
+        why = (
+            f"`f` is finite only on the {side} of x, and its slope from the {side} changes from "
+            f"{one_side[at]:.6g} to {half_step[at]:.6g} when the step is halved from {step}: the "
+            "step is too large for how fast `f` varies near the edge of its domain (or f'(x) is "
+            "infinite there): pass a smaller `h`")
+    return _show(xb[at]), why
+
+
 # --------------------------------------------------------------------------
 # one variable
 # --------------------------------------------------------------------------
+@quiet_numpy
 def default_step(x, method="central", *, floor=None):
     """Near-optimal default step for a finite-difference method at `x`.
 
@@ -238,8 +402,10 @@ def default_step(x, method="central", *, floor=None):
     True
     """
     _check_method(method, _STEP_METHODS)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     if floor is not None:
+        if isinstance(floor, (list, tuple)) or (isinstance(floor, np.ndarray) and floor.ndim):
+            raise TypeError(f"`floor` must be a positive number, got {type(floor).__name__} {floor!r:.60}")
         floor = check_step(floor, "floor", allow_none=False)
     if method == "complex":
         return _out(np.full(x.shape, _COMPLEX_STEP))
@@ -249,6 +415,7 @@ def default_step(x, method="central", *, floor=None):
     return _out(EPS**power * _scale(x, floor or method_floor))
 
 
+@quiet_numpy
 def difference_quotient(f, x, h):
     """Average rate of change of `f` over ``[x, x + h]``: ``(f(x+h) - f(x)) / h``.
 
@@ -287,14 +454,19 @@ def difference_quotient(f, x, h):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
+    if isinstance(h, (bool, np.bool_)) or h is None:
+        raise TypeError(f"`h` must be a nonzero real number (or an array of them), got {h!r}")
     h = as_float_array(h, "h")
     if not np.all(np.isfinite(h)) or np.any(h == 0):
         raise ValueError(f"`h` must be nonzero and finite, got {_out(h)!r:.60}")
+    _broadcast_step(x, h)
+    _exact(x, np.abs(h))  # refuses x + h == x and x + h overflowing
     fx = _call(f, x, x)
-    return _out((_call(f, x + h, x, h) - fx) / h)
+    return _result((_call(f, x + h, x, h) - fx) / h, x, h)
 
 
+@quiet_numpy
 def forward_difference(f, x, h=None):
     """Forward difference ``(f(x + h) - f(x)) / h``, error ``O(h)``.
 
@@ -328,12 +500,13 @@ def forward_difference(f, x, h=None):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     h = _exact(x, _steps(x, h, "forward"))
     fx = _call(f, x, x)
-    return _out((_call(f, x + h, x, h) - fx) / h)
+    return _result((_call(f, x + h, x, h) - fx) / h, x, h)
 
 
+@quiet_numpy
 def backward_difference(f, x, h=None):
     """Backward difference ``(f(x) - f(x - h)) / h``, error ``O(h)``.
 
@@ -367,12 +540,13 @@ def backward_difference(f, x, h=None):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     h = _exact(x, -_steps(x, h, "backward"))  # a negative step, so x + h is left of x
     fx = _call(f, x, x)
-    return _out((fx - _call(f, x + h, x, -h)) / -h)
+    return _result((fx - _call(f, x + h, x, -h)) / -h, x, -h)
 
 
+@quiet_numpy
 def central_difference(f, x, h=None):
     """Central difference ``(f(x + h) - f(x - h)) / (2h)``, error ``O(h^2)``.
 
@@ -409,12 +583,13 @@ def central_difference(f, x, h=None):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     h = _exact(x, _steps(x, h, "central"))
     xp, xm = x + h, x - h
-    return _out((_call(f, xp, x, h) - _call(f, xm, x, h)) / (xp - xm))
+    return _result((_call(f, xp, x, h) - _call(f, xm, x, h)) / (xp - xm), x, h)
 
 
+@quiet_numpy
 def complex_step(f, x, h=1e-20):
     """Complex-step derivative ``Im f(x + i h) / h``.
 
@@ -441,7 +616,8 @@ def complex_step(f, x, h=1e-20):
     and the result is exact to rounding (relative error ~1e-16). It is
     silently wrong for code that is not analytic on complex numbers, such as
     ``abs``, ``max`` or comparisons; a function that returns real values for
-    complex input is refused.
+    complex input is refused, and so (with one more evaluation, at ``x``) is
+    one that is not real on the real axis (``x**2 + 1j`` would give ``1/h``).
 
     Examples
     --------
@@ -453,24 +629,37 @@ def complex_step(f, x, h=1e-20):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
-    h = check_step(h, allow_none=False)
+    x = as_float_array(x, finite=True)
+    h = _broadcast_step(x, check_step(h, allow_none=False))
     z = x + 1j * h
     try:
         with warnings.catch_warnings():  # numpy warns when code drops the imaginary part
             warnings.simplefilter("error", np.exceptions.ComplexWarning)
-            value = _call(f, z, x)
+            value = _call(f, z, x, allow_complex=True)
     except (TypeError, np.exceptions.ComplexWarning) as exc:
+        if isinstance(exc, TypeError) and exc.__cause__ is None:
+            raise  # f ran, but returned something that is not a number
+        cause = exc if exc.__cause__ is None else exc.__cause__
         raise TypeError(
             "`f` must accept complex input for the complex-step method (use numpy "
-            f"functions such as np.sin rather than math.sin); calling it raised: {exc}"
-        ) from exc
+            f"functions such as np.sin rather than math.sin); calling it raised: {cause}"
+        ) from cause
     if not np.iscomplexobj(value):
         raise TypeError(
             "`f` returned real values for complex input, so the complex step cannot see its "
             "derivative; avoid abs, max, np.real and comparisons inside `f`"
         )
-    return _out(value.imag / h)
+    # Im f(x + ih) / h is the derivative only if f is real on the real axis
+    # (f = x**2 + 1j would give 1/h = 1e20): one more call of f checks it.
+    on_axis = _call(f, x, x, allow_complex=True)
+    if np.iscomplexobj(on_axis) and np.any(on_axis.imag != 0):
+        (xb, fb) = _first(np.broadcast_to(on_axis.imag != 0, on_axis.shape), x, on_axis)
+        raise TypeError(
+            f"`f` must return real values for real input for the complex-step method, but at "
+            f"x={_show(xb)} it returned {complex(fb):.6g}: Im f(x + ih) / h would measure that "
+            "imaginary part, not the derivative"
+        )
+    return _result(value.imag / h, x, h, "complex-step quotient")
 
 
 @dataclass(frozen=True)
@@ -509,6 +698,7 @@ _TRUST_RTOL = 1e-8  # an error estimate above this (relative) is not trusted
 _PATIENCE = 2  # stop after this many steps without a better estimate
 
 
+@quiet_numpy
 def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
     """Derivative by Richardson extrapolation of central differences (Ridders' method).
 
@@ -527,11 +717,13 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
     h0 : float or array_like, optional
         First (largest) step. Default ``|x| / 2`` (see :func:`default_step`).
         Where ``f(x ± h0)`` is nan (outside the domain of `f`) it is halved
-        until it is not.
+        until it is not. An array broadcasts against `x` (several first steps
+        at one point give one estimate each).
     step_factor : float, optional
         Ratio between successive steps, > 1. Default 1.4.
     maxiter : int, optional
-        Largest number of steps. Default 30.
+        Largest number of steps, at most 100. Default 30. A point stops
+        earlier once its next step would be lost to rounding (``x + h == x``).
 
     Returns
     -------
@@ -561,38 +753,55 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     if h0 is None:
         h = np.asarray(default_step(x, "richardson"), dtype=float)
     else:
-        h = np.broadcast_to(check_step(h0, "h0", allow_none=False), x.shape).astype(float)
+        h0 = check_step(h0, "h0", allow_none=False)
+        try:
+            x, h = (np.array(a, dtype=float) for a in np.broadcast_arrays(x, h0))
+        except ValueError:
+            raise ValueError(
+                f"`h0` must be a number or an array that broadcasts against `x` (shape {x.shape}), "
+                f"got shape {np.shape(h0)}"
+            ) from None
+    if isinstance(step_factor, (bool, np.bool_)) or not isinstance(step_factor, (numbers.Real, np.number)):
+        raise TypeError(f"`step_factor` must be a number > 1, got {type(step_factor).__name__} {step_factor!r:.60}")
     try:
         step_factor = float(step_factor)
-    except (TypeError, ValueError):
-        raise TypeError(f"`step_factor` must be a number > 1, got {step_factor!r:.60}") from None
+    except OverflowError:  # an int beyond the floats
+        step_factor = np.inf
     if not (np.isfinite(step_factor) and step_factor > 1):
         raise ValueError(f"`step_factor` must be a number > 1, got {step_factor!r}")
     maxiter = check_int(maxiter, "maxiter", minimum=2)
+    check_at_most(maxiter, _MAX_RICHARDSON_ITER, "maxiter",
+                  f"only add steps lost to rounding: {_MAX_RICHARDSON_ITER} steps shrink h0 by at least "
+                  f"1.4**{_MAX_RICHARDSON_ITER} = {1.4**_MAX_RICHARDSON_ITER:.0e}")
+    check_at_most(maxiter, max(MAX_POINTS // max(x.size, 1), 2), "maxiter",
+                  f"need an extrapolation table of {maxiter} x {x.size} numbers for the {x.size} points "
+                  f"of `x`: {_gib(maxiter * x.size)}")
+    # keep x ± h0 inside the floats (x near 1.8e308)
+    h = np.where(np.isfinite(x + h) & np.isfinite(x - h), h, (_HUGE - np.abs(x)) / 2)
 
-    def central(h, check_nan=True):
-        h = _exact(x, h)
+    def central(h, check=True):
+        h = _exact(x, h, "h0")
         xp, xm = x + h, x - h
-        return (_call(f, xp, x, h, check_nan=check_nan) - _call(f, xm, x, h, check_nan=check_nan)) / (xp - xm)
+        fp = _call(f, xp, x, h, check=check, one_per_point=True)
+        return (fp - _call(f, xm, x, h, check=check, one_per_point=True)) / (xp - xm)
 
     # First row. Where f(x ± h0) is nan the step left the domain of f, and where it
     # is infinite it overflowed (exp at large x): halve the step.
     nfev, retry = np.zeros(x.shape, dtype=int), np.ones(x.shape, dtype=bool)
     for _ in range(30):
-        with np.errstate(invalid="ignore"):
-            d = central(h, check_nan=False)
+        d = central(h, check=False)
         nfev += 2 * retry
         retry = ~np.isfinite(d)
         if not np.any(retry):
             break
         h = np.where(retry, h / 2, h)
-    else:  # still nan after shrinking h0 a billion times: raise a clear error
+    else:  # still not finite after shrinking h0 a billion times: raise a clear error
         _call(f, x, x)
-        central(h)
+        _result(central(h), x, h)
 
     row = [d]
     best, err, h_best = d, np.full(x.shape, np.inf), h
@@ -600,7 +809,11 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
     stale = np.zeros(x.shape, dtype=int)
     active = np.ones(x.shape, dtype=bool)
     for i in range(1, maxiter):
-        h = h / step_factor
+        # a point whose next step would be lost to rounding (x + h == x) stops here
+        active &= (x + h / step_factor) - x != 0
+        if not np.any(active):
+            break
+        h = np.where(active, h / step_factor, h)
         new = [central(h)]
         nfev, nit = nfev + 2 * active, nit + active
         improved = np.zeros(x.shape, dtype=bool)
@@ -626,6 +839,7 @@ def richardson(f, x, h0=None, *, step_factor=1.4, maxiter=30):
     )
 
 
+@quiet_numpy
 def derivative(f, x, *, method="central", h=None):
     """Derivative of a function of one variable by the chosen method.
 
@@ -646,12 +860,34 @@ def derivative(f, x, *, method="central", h=None):
     float or ndarray
         Estimate of ``f'(x)``.
 
+    Raises
+    ------
+    ValueError
+        Where the estimate cannot be trusted, with what to do: Richardson's
+        error estimate did not fall below ``1e-8 * |df|`` (the first step is
+        too large for how fast `f` varies), or the slopes of `f` from the left
+        and from the right disagree (a kink or a jump within the step, where
+        ``f'(x)`` does not exist, or a step too large for `f`).
+
     Notes
     -----
     Error orders: forward and backward ``O(h)``, central ``O(h^2)``, complex
     step ``O(h^2)`` without cancellation (exact to rounding), Richardson
     ``O(h^(2k))`` with ``k`` growing until rounding stops it. Typical
     relative errors with default steps: 1e-8, 1e-8, 1e-11, 1e-16, 1e-14.
+
+    Unlike the formulas it calls, ``derivative`` promises ``f'(x)``, so it
+    checks the result with five more evaluations of `f` per point, at ``x``,
+    ``x ± h/2`` and ``x ± h``. For a smooth `f` the gap between the slopes
+    from the right and from the left, ``h f''(x) + O(h^3)``, at least halves
+    with the step; at a kink or a jump within about ``h/5`` of ``x`` it stays
+    the jump (a kink farther inside the step can go unnoticed). At the edge
+    of the domain of `f` the one-sided slope must settle instead, and the
+    estimates of ``"richardson"`` and ``"complex"`` must agree with a central
+    difference within its own error (their ``h`` there is the smaller of the
+    central step and ``|x|/2``). The formulas themselves
+    (:func:`central_difference`, :func:`richardson`, ...) return their value
+    without this check.
 
     Examples
     --------
@@ -660,19 +896,53 @@ def derivative(f, x, *, method="central", h=None):
     >>> [bool(np.isclose(derivative(np.sin, 1.0, method=m), np.cos(1.0), rtol=1e-7))
     ...  for m in ("forward", "backward", "central", "complex", "richardson")]
     [True, True, True, True, True]
+    >>> derivative(np.abs, 0.0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    ValueError: `f` has no derivative at x=0.0 that a difference can trust: ...
     """
     _check_method(method, METHODS)
+    check_callable(f)
     if method == "forward":
-        return forward_difference(f, x, h)
-    if method == "backward":
-        return backward_difference(f, x, h)
-    if method == "central":
-        return central_difference(f, x, h)
-    if method == "complex":
-        return complex_step(f, x, _COMPLEX_STEP if h is None else h)
-    return richardson(f, x, h).df
+        d = forward_difference(f, x, h)
+    elif method == "backward":
+        d = backward_difference(f, x, h)
+    elif method == "central":
+        d = central_difference(f, x, h)
+    elif method == "complex":
+        d = complex_step(f, x, _COMPLEX_STEP if h is None else h)
+    else:
+        try:
+            res = richardson(f, x, h)
+        except (TypeError, ValueError) as exc:  # richardson calls its first step `h0`; here it is `h`
+            if "`h0`" not in str(exc):
+                raise
+            raise type(exc)(str(exc).replace("`h0`", "`h`").replace("h0=", "h=")) from exc
+        if not np.all(res.success):
+            h0 = default_step(res.x, "richardson") if h is None else h
+            xb, df, err, h0 = _first(~np.asarray(res.success), res.x, res.df, res.error, h0)
+            raise ValueError(
+                f"Richardson extrapolation did not converge at x={_show(xb)}: its error estimate "
+                f"{err:.2g} is not small against |df| = {abs(df):.2g}. Either `f` varies on a much "
+                f"smaller scale than the first step h0={h0:.3g} (pass a smaller first step `h`, "
+                f"e.g. h={h0 / 100:.3g}), or `f` has no derivative at x"
+            )
+        d = res.df
+    x = as_float_array(x, finite=True)
+    if method in ("forward", "backward", "central"):
+        step = default_step(x, method) if h is None else _broadcast_step(x, check_step(h))
+    else:  # the central difference's step, short of x = 0 (where domains often end)
+        step = np.where(x == 0, default_step(x, "central"), np.minimum(default_step(x, "central"), np.abs(x) / 2))
+        if method == "richardson":  # and no larger than the step of Richardson's best estimate
+            step = np.minimum(step, res.h)
+    estimate = None if method in ("forward", "backward", "central") else d
+    untrusted = _untrusted(f, x, step, estimate, method)
+    if untrusted:
+        raise ValueError("`f` has no derivative at x={} that a difference can trust: {}".format(*untrusted))
+    return d
 
 
+@quiet_numpy
 def second_derivative(f, x, h=None):
     """Second derivative by the central formula ``(f(x+h) - 2 f(x) + f(x-h)) / h^2``.
 
@@ -694,7 +964,9 @@ def second_derivative(f, x, h=None):
     -----
     Error order 2: the leading error is ``h^2 f''''(x) / 12``. Rounding is
     amplified by ``1/h^2``, so the best relative error is only about
-    ``sqrt(eps) ~ 1e-8``.
+    ``sqrt(eps) ~ 1e-8``. A step whose square over- or underflows (``h``
+    outside about ``1e-150`` to ``1e150``; with the default step, ``|x|``
+    above about ``1e150``) is refused.
 
     Examples
     --------
@@ -706,15 +978,18 @@ def second_derivative(f, x, h=None):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
+    x = as_float_array(x, finite=True)
     h = _exact(x, _steps(x, h, "second"))
+    _check_h_squared(h, x)
     fx = _call(f, x, x)
-    return _out((_call(f, x + h, x, h) - 2 * fx + _call(f, x - h, x, h)) / h**2)
+    return _result((_call(f, x + h, x, h) - 2 * fx + _call(f, x - h, x, h)) / h**2, x, h,
+                   "second difference")
 
 
 # --------------------------------------------------------------------------
 # several variables
 # --------------------------------------------------------------------------
+@quiet_numpy
 def partial(f, x, i, h=None):
     """Partial derivative ``df/dx_i`` at the point `x` (central difference).
 
@@ -755,9 +1030,10 @@ def partial(f, x, i, h=None):
     step = _exact(x[i], _point_steps(x, h, "central")[i])
     fp = _call(f, _shift(x, i, step), x, step, elementwise=False)
     fm = _call(f, _shift(x, i, -step), x, step, elementwise=False)
-    return _out((fp - fm) / (2 * step))
+    return _result((fp - fm) / (2 * step), x[i], step)
 
 
+@quiet_numpy
 def gradient(f, x, h=None):
     """Gradient of a scalar function of several variables (central differences).
 
@@ -801,6 +1077,7 @@ def gradient(f, x, h=None):
     return np.array([partial(f, x, i, steps[i]) for i in range(x.size)], dtype=float)
 
 
+@quiet_numpy
 def jacobian(f, x, h=None):
     """Jacobian matrix ``J[k, i] = df_k / dx_i`` (central differences).
 
@@ -849,6 +1126,7 @@ def jacobian(f, x, h=None):
     return J
 
 
+@quiet_numpy
 def hessian(f, x, h=None):
     """Hessian matrix ``H[i, j] = d^2 f / dx_i dx_j`` of a scalar function.
 
@@ -871,7 +1149,7 @@ def hessian(f, x, h=None):
     Error order 2. Diagonal: ``(f(x+h e_i) - 2 f(x) + f(x-h e_i)) / h^2``.
     Off the diagonal the four-point formula
     ``(f(++) - f(+-) - f(-+) + f(--)) / (4 h_i h_j)``. ``2n^2 + 1``
-    evaluations of ``f``.
+    evaluations of ``f``, so `x` may hold at most 1000 inputs.
 
     Examples
     --------
@@ -883,7 +1161,11 @@ def hessian(f, x, h=None):
     """
     check_callable(f)
     x = _as_point(x)
+    if x.size > _MAX_HESSIAN_INPUTS:
+        raise ValueError(f"`x` must hold at most {_MAX_HESSIAN_INPUTS} inputs for `hessian` (n inputs take "
+                         f"2 n**2 + 1 evaluations of `f`: {2 * x.size**2 + 1} here), got {x.size}")
     steps = _exact(x, _point_steps(x, h, "second"))
+    _check_h_squared(steps, x)
     f0 = _call(f, x, x, elementwise=False)
     if f0.ndim != 0:
         raise ValueError(f"`f` must return a scalar for `hessian`, got an array of shape {f0.shape}")
@@ -904,9 +1186,10 @@ def hessian(f, x, h=None):
             H[i, j] = H[j, i] = (
                 fx((i, hi), (j, hj)) - fx((i, hi), (j, -hj)) - fx((i, -hi), (j, hj)) + fx((i, -hi), (j, -hj))
             ) / (4 * hi * hj)
-    return H
+    return _result(H, x, steps, "second difference")
 
 
+@quiet_numpy
 def directional_derivative(f, x, v, h=None):
     """Rate of change of `f` along the direction `v`: ``d/dt f(x + t v)`` at ``t = 0``.
 
@@ -946,7 +1229,7 @@ def directional_derivative(f, x, v, h=None):
     """
     check_callable(f)
     x = _as_point(x)
-    v = as_float_array(v, "v")
+    v = as_float_array(v, "v", finite=True)
     if v.shape != x.shape:
         raise ValueError(f"`v` must have the same shape as `x` {x.shape}, got {v.shape}")
     if not np.all(np.isfinite(v)):
@@ -964,6 +1247,10 @@ def directional_derivative(f, x, v, h=None):
             raise ValueError(f"`h` must be a positive finite number (one step along `v`), "
                              f"got an array of shape {np.shape(h)}")
         s = check_step(h, allow_none=False) * vmax
+    _check_reach(x, s * u)
+    if np.all(x + s * u == x):
+        raise ValueError(f"`h` is too small for x: x + h v == x in floating point (h={s / vmax:.3g}); "
+                         "use a larger `h` (or h=None for the default)")
     fp = _call(f, x + s * u, x, s, elementwise=False)
     fm = _call(f, x - s * u, x, s, elementwise=False)
-    return _out((fp - fm) / (2 * s) * vmax)
+    return _result((fp - fm) / (2 * s) * vmax, np.max(np.abs(x)), s)

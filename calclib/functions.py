@@ -31,7 +31,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._validation import as_float_array
+from ._validation import as_float_array, check_real, quiet_numpy
 
 __all__ = [
     "Example",
@@ -127,7 +127,7 @@ def double_well(tilt=0.0):
     >>> np.allclose(w.df(np.array([-1.0, 0.0, 1.0])), 0.0)
     True
     """
-    tilt = float(tilt)
+    tilt = check_real(tilt, "tilt")
     latex = r"(x^2 - 1)^2" + (f" {'+' if tilt > 0 else '-'} {abs(tilt):g}x" if tilt else "")
     return Example(
         "double well" if tilt == 0 else f"double well (tilt {tilt:g})",
@@ -148,6 +148,7 @@ def sigmoid(x):
     Parameters
     ----------
     x : float or array_like
+        Finite.
 
     Returns
     -------
@@ -160,7 +161,7 @@ def sigmoid(x):
     >>> np.allclose(sigmoid(np.array([-800.0, 0.0, 800.0])), [0.0, 0.5, 1.0])
     True
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=float)))
+    return 0.5 * (1.0 + np.tanh(0.5 * as_float_array(x, "x", finite=True)))
 
 
 def softplus(x):
@@ -169,6 +170,7 @@ def softplus(x):
     Parameters
     ----------
     x : float or array_like
+        Finite.
 
     Returns
     -------
@@ -181,7 +183,7 @@ def softplus(x):
     >>> np.allclose(softplus(np.array([-800.0, 0.0, 800.0])), [0.0, np.log(2), 800.0])
     True
     """
-    return np.logaddexp(0.0, x)
+    return np.logaddexp(0.0, as_float_array(x, "x", finite=True))
 
 
 def relu(x):
@@ -190,6 +192,7 @@ def relu(x):
     Parameters
     ----------
     x : float or array_like
+        Finite.
 
     Returns
     -------
@@ -202,7 +205,7 @@ def relu(x):
     >>> np.allclose(relu(np.array([-2.0, 0.0, 3.0])), [0.0, 0.0, 3.0])
     True
     """
-    return np.maximum(x, 0.0)
+    return np.maximum(as_float_array(x, "x", finite=True), 0.0)
 
 
 RELU = Example("relu", relu, lambda x: (np.asarray(x) > 0) * 1.0, r"\max(x, 0)")  # 0 at the kink
@@ -228,6 +231,7 @@ EXAMPLES = {
 
 
 # --- several variables ------------------------------------------------------
+_MAX_MATRIX = 1000  # eigenvalues of a 1000 x 1000 matrix take about 0.05 s; 10000 x 10000 about a minute
 @dataclass(frozen=True, eq=False)
 class Objective:
     """A function of several variables with its exact gradient and Hessian.
@@ -275,6 +279,7 @@ class QuadraticBowl(Objective):
     mu: float
 
 
+@quiet_numpy
 def quadratic_bowl(A):
     """The quadratic bowl ``f(x) = x^T A x / 2`` with gradient ``A x`` and Hessian ``A``.
 
@@ -305,7 +310,13 @@ def quadratic_bowl(A):
     >>> bowl.f(np.array([X, Y])).shape        # a whole grid at once
     (4, 5)
     """
+    if isinstance(A, np.ndarray) and A.ndim in (1, 2) and A.shape[0] > _MAX_MATRIX:  # before copying A
+        raise ValueError(f"`A` must have at most {_MAX_MATRIX} rows (the eigenvalues of a larger matrix take "
+                         f"seconds to minutes, uninterruptibly: the time grows like n**3), got shape {A.shape}")
     A = as_float_array(A, "A", ndim=(1, 2))
+    if A.shape[0] > _MAX_MATRIX:  # (np.diag would allocate n**2 numbers)
+        raise ValueError(f"`A` must have at most {_MAX_MATRIX} rows (the eigenvalues of a larger matrix take "
+                         f"seconds to minutes, uninterruptibly: the time grows like n**3), got shape {A.shape}")
     if A.ndim == 1:
         A = np.diag(A)
     if A.shape[0] != A.shape[1] or A.size == 0:
@@ -314,9 +325,11 @@ def quadratic_bowl(A):
         raise ValueError("`A` must be finite")
     if not np.allclose(A, A.T, rtol=1e-12, atol=0):
         raise ValueError("`A` must be symmetric (the Hessian of a function always is)")
-    A = (A + A.T) / 2
+    A = A / 2 + A.T / 2  # (A + A.T) / 2, without overflowing near 1.8e308
     A.setflags(write=False)
     eigenvalues = np.linalg.eigvalsh(A)
+    if not np.all(np.isfinite(eigenvalues)):
+        raise ValueError("`A` is too large: its eigenvalues overflow float64 (scale it down)")
     n = A.shape[0]
 
     def f(x):
@@ -349,6 +362,7 @@ def quadratic_bowl(A):
     )
 
 
+@quiet_numpy
 def rosenbrock(x, a=1.0, b=100.0):
     """Rosenbrock's banana function ``(a - x0)^2 + b (x1 - x0^2)^2``.
 
@@ -370,10 +384,11 @@ def rosenbrock(x, a=1.0, b=100.0):
     >>> np.allclose([rosenbrock([1.0, 1.0]), rosenbrock([0.0, 0.0])], [0.0, 1.0])
     True
     """
-    x0, x1 = np.asarray(x, dtype=float)
-    return (a - x0) ** 2 + b * (x1 - x0**2) ** 2
+    x0, x1, a, b = _rosenbrock_args(x, a, b)
+    return _finite((a - x0) ** 2 + b * (x1 - x0**2) ** 2, x, "rosenbrock")
 
 
+@quiet_numpy
 def rosenbrock_grad(x, a=1.0, b=100.0):
     """Gradient of :func:`rosenbrock`.
 
@@ -393,10 +408,11 @@ def rosenbrock_grad(x, a=1.0, b=100.0):
     >>> np.allclose(rosenbrock_grad([0.0, 0.0]), [-2.0, 0.0])
     True
     """
-    x0, x1 = np.asarray(x, dtype=float)
-    return np.array([-2 * (a - x0) - 4 * b * x0 * (x1 - x0**2), 2 * b * (x1 - x0**2)])
+    x0, x1, a, b = _rosenbrock_args(x, a, b)
+    return _finite(np.array([-2 * (a - x0) - 4 * b * x0 * (x1 - x0**2), 2 * b * (x1 - x0**2)]), x, "rosenbrock_grad")
 
 
+@quiet_numpy
 def rosenbrock_hessian(x, a=1.0, b=100.0):
     """Hessian of :func:`rosenbrock`.
 
@@ -416,11 +432,27 @@ def rosenbrock_hessian(x, a=1.0, b=100.0):
     >>> np.allclose(rosenbrock_hessian([1.0, 1.0]), [[802.0, -400.0], [-400.0, 200.0]])
     True
     """
-    x0, x1 = np.asarray(x, dtype=float)
+    x0, x1, a, b = _rosenbrock_args(x, a, b)
     h00 = 2 - 4 * b * (x1 - x0**2) + 8 * b * x0**2
     h01 = -4 * b * x0
     h11 = 2 * b + 0 * x0
-    return np.array([[h00, h01], [h01, h11]])
+    return _finite(np.array([[h00, h01], [h01, h11]]), x, "rosenbrock_hessian")
+
+
+def _rosenbrock_args(x, a, b):
+    """The coordinates x0, x1 of `x` (shape (2,) or (2, ...)) and the checked `a`, `b`."""
+    x = as_float_array(x, "x", finite=True)
+    if x.ndim == 0 or x.shape[0] != 2:
+        raise ValueError(f"`x` must have shape (2,) or (2, ...) (the coordinates x0, x1 first), got shape {x.shape}")
+    return x[0], x[1], check_real(a, "a"), check_real(b, "b")
+
+
+def _finite(value, x, name):
+    """`value` if it is finite; else `x` was too large for float64."""
+    if not np.all(np.isfinite(value)):
+        raise ValueError(f"{name} overflows float64 at this `x` and `a`, `b` (largest |coordinate| "
+                         f"{np.max(np.abs(np.asarray(x, dtype=float))):.3g}); use smaller coordinates")
+    return value
 
 
 ROSENBROCK = Objective(

@@ -15,13 +15,16 @@ every state is also shown by text or line style, never by colour alone.
 """
 from __future__ import annotations
 
+import numbers
 from collections import namedtuple
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .autodiff import BackwardStep, Value, _expression, _node_names, backward_steps, trace
-from .plots import PALETTE
+from ._validation import check_int, check_real
+from .autodiff.engine import Value
+from .autodiff.listing import BackwardStep, backward_steps, expression, node_names, trace
+from .style import PALETTE
 
 __all__ = ["draw_graph", "GraphDrawing", "graph_layout", "Layout"]
 
@@ -192,6 +195,23 @@ def _spline_y(p0, p1, x):
     return float(np.interp(x, bx, by))
 
 
+_MAX_DRAWN = 500      # nodes: far beyond a readable drawing; bounds the layout and drawing time
+
+
+def _check_options(ax, show_local, digits, fontsize):
+    from matplotlib.axes import Axes
+
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"`ax` must be a matplotlib Axes or None, got {type(ax).__name__}")
+    if not isinstance(show_local, (bool, np.bool_)):
+        raise TypeError(f"`show_local` must be True or False, got {show_local!r:.60}")
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or not 1 <= digits <= 17:
+        raise ValueError(f"`digits` must be an integer from 1 to 17, got {digits!r:.60}")
+    size = check_real(fontsize, "fontsize")
+    if not 2 <= size <= 72:
+        raise ValueError(f"`fontsize` must be from 2 to 72 (points), got {size!r}")
+
+
 def _fmt(v, digits):
     return f"{v:.{digits}g}"
 
@@ -266,12 +286,17 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
 
     if not isinstance(root, Value):
         raise TypeError(f"`root` must be a Value, got {type(root).__name__}")
+    _check_options(ax, show_local, digits, fontsize)
+    max_nodes = check_int(max_nodes, "max_nodes")
+    if max_nodes > _MAX_DRAWN:
+        raise ValueError(f"`max_nodes` must be at most {_MAX_DRAWN} (a drawing is for teaching-sized graphs; "
+                         f"time), got {max_nodes}")
     graph = trace(root)
     nodes, edges = graph.nodes, graph.edges
     if len(nodes) > max_nodes:
         raise ValueError(f"this graph has {len(nodes)} nodes; draw_graph draws up to `max_nodes`={max_nodes} "
                          "(pass a larger max_nodes to draw it anyway)")
-    names = _node_names(nodes)
+    names = node_names(nodes)
     n_steps = len(edges)
     state = None
     if step is not None:
@@ -282,14 +307,15 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
                 if state.index == step:
                     break
         else:
-            if len(steps) != n_steps + 1 or steps[0].node is not root:
+            if (not isinstance(steps, (list, tuple)) or len(steps) != n_steps + 1
+                    or not all(isinstance(s, BackwardStep) for s in steps) or steps[0].node is not root):
                 raise ValueError("`steps` must be list(backward_steps(root)) for this root")
             state = steps[step]
 
     # -- text of each box ----------------------------------------------------
     texts, status = {}, {}
     for n in nodes:
-        expr = _expression(n, names)
+        expr = expression(n, names)
         title = f"{names[n]} = {expr}" if expr else names[n]
         if state is None:
             g, status[n] = _fmt(n.grad, digits), "known"
@@ -331,7 +357,9 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
     width = max(right - left, 3.0, len(msg) * char_w * 1.02 + 0.4)
     figsize = (float(width), float(max(n_rows * row_h + caption_h, 1.5)))
     if ax is None:
-        fig = plt.figure(figsize=figsize)
+        # positioned by hand: no layout engine, whatever rcParams say (constrained
+        # layout would warn that the figure has no gridspec)
+        fig = plt.figure(figsize=figsize, layout="none")
         ax = fig.add_axes((0, 0, 1, 1))
     xy = {n: (col_x[L], r * row_h) for n, (L, r) in pos.items()}
     routes = [[(col_x[L], r * row_h) for L, r in route] for route in layout.routes]

@@ -17,7 +17,13 @@ Conventions shared by every function
   smaller end of each subinterval). ``a == b`` gives 0.
 * ``f`` returning nan or inf at a point it was called at raises ``ValueError``
   naming ``f`` and the point; numpy's floating-point warnings from inside ``f``
-  are silenced in favour of that one clear error.
+  are silenced in favour of that one clear error. So is ``f`` returning
+  ``None``, a string or complex numbers (``TypeError``), and an integral too
+  large for float64 (``ValueError``): every result is a finite number.
+* ``n`` (and ``divmax``) may ask for at most ten million points (80 MB per
+  array, :data:`calclib._validation.MAX_POINTS`) and ``gauss_legendre`` for at
+  most 1000 nodes; larger values are refused before anything is allocated.
+  Intervals wider than the largest float (``-1e308`` to ``1e308``) work.
 
 The error orders (``h = (b - a) / n``) are listed in each function's Notes and
 measured in ``tests/test_integrate.py`` with :func:`convergence_order`.
@@ -30,7 +36,19 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.polynomial.legendre import leggauss
 
-from ._validation import as_float_array, check_callable, check_finite_output, check_int, check_interval
+from ._validation import (
+    MAX_POINTS,
+    _gib,
+    _point_text,
+    as_float_array,
+    as_real_output,
+    check_at_most,
+    check_callable,
+    check_finite_output,
+    check_int,
+    check_interval,
+    quiet_numpy,
+)
 
 __all__ = [
     "riemann_sum",
@@ -48,6 +66,8 @@ __all__ = [
 ]
 
 _RULES = ("left", "right", "midpoint")
+_MAX_DIVMAX = int(math.log2(MAX_POINTS - 1))  # 23: 2**23 + 1 = 8388609 points
+_MAX_NODES = 1000  # Gauss-Legendre nodes: leggauss(1000) takes 0.06 s, leggauss(10000) over 2 minutes
 
 
 # --------------------------------------------------------------------------
@@ -128,15 +148,14 @@ def _evaluate(f, x, name="f"):
     try:
         with np.errstate(all="ignore"):  # a nan/inf result gets one clear error below
             y = f(x)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(
+    except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+        kind = TypeError if isinstance(exc, (TypeError, IndexError, KeyError)) else ValueError
+        raise kind(
             f"calling `{name}` on an array of {x.size} points failed ({type(exc).__name__}: {exc}). "
             f"`{name}` must work elementwise on numpy arrays: use np.sin rather than math.sin, "
             f"and np.where(x > 0, ...) rather than `if x > 0:`"
         ) from exc
-    if np.iscomplexobj(y):
-        raise TypeError(f"`{name}` must return real numbers, got complex values")
-    y = np.asarray(y, dtype=float)
+    y = as_real_output(y, name)  # None, strings and complex values are refused
     if y.ndim == 0:  # a constant such as `lambda x: 2.0`
         y = np.full(x.shape, float(y))
     if y.shape != x.shape:
@@ -160,6 +179,72 @@ def _oriented(a, b):
     return (b, a, -1.0) if a > b else (a, b, 1.0)
 
 
+def _check_points(n, name="n", per_point=1):
+    """Refuse, before allocating, a call that would evaluate f at more than MAX_POINTS points.
+
+    `per_point` is the number of points per unit of `n` (the size of `x` for
+    :func:`cumulative_integral`, which uses `n` nodes for each of its points).
+    """
+    if per_point == 1:
+        why = f"evaluate `f` at {n:.3g} points: {_gib(n)} per array"
+    else:
+        why = (f"evaluate `f` at {n} nodes for each of the {per_point} points of `x`, {n * per_point:.3g} "
+               f"points in all: {_gib(n * per_point)} per array")
+    check_at_most(n, max(MAX_POINTS // max(per_point, 1), 1), name, why)
+
+
+def _check_nodes(n):
+    """Refuse Gauss-Legendre rules whose nodes would take long to compute (in C, uninterruptibly)."""
+    check_at_most(n, _MAX_NODES, "n",
+                  "take minutes to compute its nodes, in C code that Ctrl-C cannot stop (the time grows "
+                  f"like n**3: {_MAX_NODES} nodes take about 0.1 s, and already reach rounding error "
+                  "for any integrand analytic near the interval)")
+
+
+def _half_width(lo, hi):
+    """``(hi - lo) / 2``, finite even where ``hi - lo`` overflows (-1e308 to 1e308).
+
+    Halving is exact in floating point, so for an ordinary interval this is
+    bit for bit ``(hi - lo) / 2``.
+    """
+    return hi / 2 - lo / 2
+
+
+def _grid(lo, hi, n):
+    """``n + 1`` equally spaced points from `lo` to `hi`, also where ``hi - lo`` overflows."""
+    if np.isfinite(hi - lo):
+        return np.linspace(lo, hi, n + 1)
+    half, mid = _half_width(lo, hi), lo / 2 + hi / 2
+    x = mid + half * np.linspace(-1.0, 1.0, n + 1)
+    x[0], x[-1] = lo, hi
+    return x
+
+
+def _linear(formula, y):
+    """``formula(y)`` for a formula linear in the values `y` (a weighted sum).
+
+    Where the sum alone overflows although the result need not (a thousand
+    values of 1e307 times a small step), the values are scaled by their
+    largest size first: ``formula(y) = s * formula(y / s)``.
+    """
+    value = formula(y)
+    if not np.isfinite(value) and y.size and np.all(np.isfinite(y)):
+        scale = float(np.max(np.abs(y)))
+        value = scale * formula(y / scale)
+    return value
+
+
+def _finite(value, f_name="f"):
+    """`value` as a float if finite, else a clear error (the integral overflowed)."""
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(
+            f"the integral of `{f_name}` over [`a`, `b`] overflows float64 (the values of `{f_name}` "
+            "times the width of the interval exceed 1.8e308); rescale `f` or the interval"
+        )
+    return value
+
+
 def _as_rng(rng):
     """Return a ``np.random.Generator`` from None, an int seed or a Generator."""
     if isinstance(rng, np.random.Generator):
@@ -171,10 +256,23 @@ def _as_rng(rng):
     )
 
 
+def _std(y):
+    """Sample standard deviation (ddof=1), without overflowing for values near 1e308."""
+    std = float(np.std(y, ddof=1))
+    if not np.isfinite(std):
+        scale = float(np.max(np.abs(y)))
+        std = scale * float(np.std(y / scale, ddof=1))
+    return std
+
+
 def _check_nonneg(value, name):
     """Return ``value`` as a float >= 0, else raise naming it."""
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:  # float("0.1") would accept a string
+        raise TypeError(f"`{name}` must be a non-negative real number, got {type(value).__name__} {value!r:.60}")
     try:
         v = float(value)
+    except OverflowError:  # an int beyond the floats
+        v = math.inf
     except (TypeError, ValueError):
         raise TypeError(f"`{name}` must be a non-negative real number, got {type(value).__name__} {value!r:.60}") from None
     if not (np.isfinite(v) and v >= 0):
@@ -185,6 +283,7 @@ def _check_nonneg(value, name):
 # --------------------------------------------------------------------------
 # Composite rules
 # --------------------------------------------------------------------------
+@quiet_numpy
 def riemann_sum(f, a, b, n=100, *, rule="left"):
     """Riemann sum of ``f`` over ``[a, b]`` with ``n`` equal subintervals.
 
@@ -229,17 +328,23 @@ def riemann_sum(f, a, b, n=100, *, rule="left"):
     """
     check_callable(f)
     n = check_int(n, "n")
-    if rule not in _RULES:
+    _check_points(n)
+    if not isinstance(rule, str) or rule not in _RULES:
         raise ValueError(f"`rule` must be one of 'left', 'right', 'midpoint', got {rule!r:.60}")
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return 0.0
-    h = (hi - lo) / n
+    half_h = _half_width(lo, hi) / n  # h / 2, finite even when b - a overflows
     offset = {"left": 0.0, "right": 1.0, "midpoint": 0.5}[rule]
-    x = lo + h * (np.arange(n) + offset)
-    return sign * h * float(np.sum(_evaluate(f, x)))
+    if np.isfinite(hi - lo):
+        x = lo + (hi - lo) / n * (np.arange(n) + offset)
+    else:  # two half steps, so that no intermediate overflows
+        t = half_h * (np.arange(n) + offset)
+        x = (lo + t) + t
+    return _finite(_linear(lambda y: sign * 2 * (half_h * float(np.sum(y))), _evaluate(f, x)))
 
 
+@quiet_numpy
 def trapezoid(f, a, b, n=100):
     """Composite trapezoidal rule for the integral of ``f`` from ``a`` to ``b``.
 
@@ -276,14 +381,16 @@ def trapezoid(f, a, b, n=100):
     """
     check_callable(f)
     n = check_int(n, "n")
+    _check_points(n + 1, "n")
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return 0.0
-    h = (hi - lo) / n
-    y = _evaluate(f, np.linspace(lo, hi, n + 1))
-    return sign * h * float(0.5 * y[0] + np.sum(y[1:-1]) + 0.5 * y[-1])
+    half_h = _half_width(lo, hi) / n  # h / 2, finite even when b - a overflows
+    y = _evaluate(f, _grid(lo, hi, n))
+    return _finite(_linear(lambda y: sign * 2 * (half_h * float(0.5 * y[0] + np.sum(y[1:-1]) + 0.5 * y[-1])), y))
 
 
+@quiet_numpy
 def simpson(f, a, b, n=100):
     """Composite Simpson's rule for the integral of ``f`` from ``a`` to ``b``.
 
@@ -322,14 +429,17 @@ def simpson(f, a, b, n=100):
     n = check_int(n, "n")
     if n % 2:
         raise ValueError(f"`n` must be even for Simpson's rule, got {n}")
+    _check_points(n + 1, "n")
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return 0.0
-    h = (hi - lo) / n
-    y = _evaluate(f, np.linspace(lo, hi, n + 1))
-    return sign * h / 3 * float(y[0] + 4 * np.sum(y[1:-1:2]) + 2 * np.sum(y[2:-1:2]) + y[-1])
+    h = 2 * (_half_width(lo, hi) / n)  # finite for n >= 2 even when b - a overflows
+    y = _evaluate(f, _grid(lo, hi, n))
+    weighted_sum = lambda y: float(y[0] + 4 * np.sum(y[1:-1:2]) + 2 * np.sum(y[2:-1:2]) + y[-1])  # noqa: E731
+    return _finite(_linear(lambda y: sign * h / 3 * weighted_sum(y), y))
 
 
+@quiet_numpy
 def romberg(f, a, b, *, tol=1.48e-8, rtol=1.48e-8, divmax=10):
     """Romberg integration: trapezoid rule plus Richardson extrapolation.
 
@@ -343,8 +453,8 @@ def romberg(f, a, b, *, tol=1.48e-8, rtol=1.48e-8, divmax=10):
         Stop when ``error < max(tol, rtol * |integral|)``. Defaults as in the
         ``scipy.integrate.romberg`` that scipy 1.15 removed.
     divmax : int, optional
-        Maximum number of interval halvings (>= 1); at most ``2**divmax + 1``
-        evaluations of ``f``.
+        Maximum number of interval halvings, 1 to 23; at most ``2**divmax + 1``
+        evaluations of ``f`` (``2**23 + 1`` is about eight million).
 
     Returns
     -------
@@ -375,19 +485,25 @@ def romberg(f, a, b, *, tol=1.48e-8, rtol=1.48e-8, divmax=10):
     tol = _check_nonneg(tol, "tol")
     rtol = _check_nonneg(rtol, "rtol")
     divmax = check_int(divmax, "divmax")
+    check_at_most(divmax, _MAX_DIVMAX, "divmax",
+                  f"evaluate `f` at 2**{divmax} + 1 points, more than {MAX_POINTS} "
+                  f"({_gib(2.0 ** min(divmax, 1000))} per array)")
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return RombergResult(0.0, 0.0, 0, True, np.zeros((1, 1)))
     table = np.full((divmax + 1, divmax + 1), np.nan)
-    h = hi - lo
+    h = _half_width(lo, hi)  # (b - a) / 2, finite even when b - a overflows
+    wide = not np.isfinite(hi - lo)
     ends = _evaluate(f, np.array([lo, hi]))
-    table[0, 0] = h * (ends[0] + ends[1]) / 2
+    table[0, 0] = _linear(lambda y: h * (y[0] + y[1]), ends)
     nfev, error, success = 2, math.inf, False
     for k in range(1, divmax + 1):
-        h /= 2
-        new_points = lo + h * np.arange(1, 2**k, 2)  # the midpoints not used yet
+        if k > 1:
+            h /= 2
+        odd = np.arange(1, 2**k, 2)
+        new_points = (lo + h / 2 * odd) + h / 2 * odd if wide else lo + h * odd  # the midpoints not used yet
         nfev += new_points.size
-        table[k, 0] = table[k - 1, 0] / 2 + h * np.sum(_evaluate(f, new_points))
+        table[k, 0] = table[k - 1, 0] / 2 + _linear(lambda y: h * np.sum(y), _evaluate(f, new_points))
         for j in range(1, k + 1):
             table[k, j] = table[k, j - 1] + (table[k, j - 1] - table[k - 1, j - 1]) / (4**j - 1)
         error = abs(table[k, k] - table[k - 1, k - 1])
@@ -395,9 +511,10 @@ def romberg(f, a, b, *, tol=1.48e-8, rtol=1.48e-8, divmax=10):
             success = True
             break
     table = sign * table[: k + 1, : k + 1]
-    return RombergResult(float(table[k, k]), float(error), nfev, success, table)
+    return RombergResult(_finite(table[k, k]), _finite(error), nfev, success, table)
 
 
+@quiet_numpy
 def gauss_legendre(f, a, b, n=5):
     """Gauss-Legendre quadrature with ``n`` nodes.
 
@@ -408,7 +525,8 @@ def gauss_legendre(f, a, b, n=5):
     a, b : float
         Limits of integration (``a > b`` flips the sign).
     n : int, optional
-        Number of nodes (>= 1).
+        Number of nodes, 1 to 1000 (computing the nodes takes time growing
+        like ``n**3``, in C code that Ctrl-C cannot interrupt).
 
     Returns
     -------
@@ -435,17 +553,19 @@ def gauss_legendre(f, a, b, n=5):
     """
     check_callable(f)
     n = check_int(n, "n")
+    _check_nodes(n)
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return 0.0
     t, w = leggauss(n)
-    half, mid = (hi - lo) / 2, (hi + lo) / 2
-    return sign * half * float(np.dot(w, _evaluate(f, mid + half * t)))
+    half, mid = _half_width(lo, hi), lo / 2 + hi / 2
+    return _finite(_linear(lambda y: sign * half * float(np.dot(w, y)), _evaluate(f, mid + half * t)))
 
 
 # --------------------------------------------------------------------------
 # Monte Carlo
 # --------------------------------------------------------------------------
+@quiet_numpy
 def monte_carlo(f, a, b, n=10_000, *, rng=None):
     """Monte Carlo estimate of the integral of ``f`` from ``a`` to ``b``.
 
@@ -487,19 +607,25 @@ def monte_carlo(f, a, b, n=10_000, *, rng=None):
     """
     check_callable(f)
     n = check_int(n, "n", minimum=2)
+    _check_points(n)
     rng = _as_rng(rng)
     lo, hi, sign = _oriented(a, b)
     if lo == hi:
         return MonteCarloResult(0.0, 0.0, n)
-    y = _evaluate(f, rng.uniform(lo, hi, size=n))
-    width = hi - lo
+    half = _half_width(lo, hi)
+    if np.isfinite(hi - lo):
+        samples = rng.uniform(lo, hi, size=n)
+    else:  # numpy refuses a range wider than the largest float
+        samples = (lo / 2 + hi / 2) + half * rng.uniform(-1.0, 1.0, size=n)
+    y = _evaluate(f, samples)
     return MonteCarloResult(
-        integral=sign * width * float(np.mean(y)),
-        stderr=width * float(np.std(y, ddof=1)) / math.sqrt(n),
+        integral=_finite(_linear(lambda y: sign * 2 * (half * float(np.mean(y))), y)),
+        stderr=_finite(2 * (half * _std(y)) / math.sqrt(n)),
         n=n,
     )
 
 
+@quiet_numpy
 def expectation(f, sampler, n, *, rng=None):
     """Monte Carlo estimate of ``E[f(X)]`` from ``n`` samples of ``X``.
 
@@ -544,24 +670,31 @@ def expectation(f, sampler, n, *, rng=None):
     check_callable(f)
     check_callable(sampler, "sampler")
     n = check_int(n, "n", minimum=2)
+    _check_points(n)
     rng = _as_rng(rng)
-    samples = np.asarray(sampler(rng, n))
+    try:
+        samples = sampler(rng, n)
+    except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+        kind = TypeError if isinstance(exc, (TypeError, IndexError, KeyError)) else ValueError
+        raise kind(f"calling `sampler(rng, n)` with n={n} raised {type(exc).__name__}: {exc}") from exc
+    samples = as_real_output(samples, "sampler")
     if samples.ndim == 0 or samples.shape[0] != n:
         raise ValueError(
             f"`sampler(rng, n)` must return n={n} samples (an array whose first axis has length n), "
             f"got an array of shape {samples.shape}"
         )
+    if not np.all(np.isfinite(samples)):
+        k = int(np.argwhere(~np.isfinite(samples))[0][0])
+        raise ValueError(f"`sampler(rng, n)` must return finite samples, got {_point_text(samples[k])} at index {k}")
     try:
-        with np.errstate(all="ignore"):
-            y = f(samples)
-    except (TypeError, ValueError) as exc:
-        raise type(exc)(
+        y = f(samples)
+    except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+        kind = TypeError if isinstance(exc, (TypeError, IndexError, KeyError)) else ValueError
+        raise kind(
             f"calling `f` on the array of samples failed ({type(exc).__name__}: {exc}). "
             f"`f` must work on the whole array at once (use numpy functions)"
         ) from exc
-    if np.iscomplexobj(y):
-        raise TypeError("`f` must return real numbers, got complex values")
-    y = np.asarray(y, dtype=float)
+    y = as_real_output(y, "f")  # None, strings and complex values are refused
     if y.shape != (n,):
         raise ValueError(
             f"`f` must return one value per sample, shape ({n},): called on samples of shape "
@@ -571,12 +704,13 @@ def expectation(f, sampler, n, *, rng=None):
     if bad.size:  # report the first bad sample
         check_finite_output(y[bad[0]], samples[bad[0]], "f")
         raise ValueError(f"`f` returned inf at x={samples[bad[0]]}; its expectation may not exist")
-    return ExpectationResult(float(np.mean(y)), float(np.std(y, ddof=1)) / math.sqrt(n), n)
+    return ExpectationResult(_finite(_linear(lambda y: float(np.mean(y)), y)), _finite(_std(y) / math.sqrt(n)), n)
 
 
 # --------------------------------------------------------------------------
 # The integral as a function of its upper limit
 # --------------------------------------------------------------------------
+@quiet_numpy
 def cumulative_integral(f, a, x, n=64):
     """``F(x) = integral of f from a to x``, evaluated at every entry of ``x``.
 
@@ -622,22 +756,23 @@ def cumulative_integral(f, a, x, n=64):
     """
     check_callable(f)
     n = check_int(n, "n")
+    _check_nodes(n)
     a = check_interval(a, 0.0)[0]
-    x = as_float_array(x, "x")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"`x` must be finite, got {x!s:.60}")
+    x = as_float_array(x, "x", finite=True)
+    _check_points(n, "n", per_point=x.size)
     t, w = leggauss(n)
-    half = (x.ravel() - a) / 2  # shape (m,)
-    mid = (x.ravel() + a) / 2
+    half = x.ravel() / 2 - a / 2  # (x - a) / 2, shape (m,), finite even when x - a overflows
+    mid = x.ravel() / 2 + a / 2
     nodes = mid[:, None] + half[:, None] * t[None, :]  # shape (m, n)
     values = _evaluate(f, nodes.ravel()).reshape(nodes.shape)
-    F = half * (values @ w)
+    F = np.array([_finite(_linear(lambda y: half_k * float(y @ w), row)) for half_k, row in zip(half, values)])
     return float(F[0]) if x.ndim == 0 else F.reshape(x.shape)
 
 
 # --------------------------------------------------------------------------
 # Measuring the order of a rule
 # --------------------------------------------------------------------------
+@quiet_numpy
 def convergence_order(ns, errors):
     """Observed order ``p`` such that ``error ~ C * n**(-p)``.
 
@@ -685,5 +820,6 @@ def convergence_order(ns, errors):
             f"`errors` must be positive and finite, got {errors!s:.80}; an error of exactly 0 means the "
             f"rule is exact there (or hit rounding): leave those points out"
         )
-    slope, _ = np.polyfit(np.log(1 / ns), np.log(errors), 1)
-    return float(slope)
+    u, v = -np.log(ns), np.log(errors)  # log(1/n), log(error)
+    du = u - np.mean(u)
+    return float(np.sum(du * (v - np.mean(v))) / np.sum(du * du))  # the least-squares slope

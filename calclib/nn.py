@@ -25,10 +25,15 @@ Example: a training loop (the same with either engine)::
 """
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
-from ._validation import as_float_array, check_int
-from .autodiff import Tensor, Value, _gc_paused
+from ._validation import as_float_array, check_int, check_real
+from .autodiff.engine import Value
+from .autodiff.node import gc_paused
+from .autodiff.tensor import Tensor
 
 __all__ = [
     "Module",
@@ -44,19 +49,78 @@ __all__ = [
 
 _ACTIVATIONS = ("relu", "tanh", "sigmoid", None)
 
+# Bounds far beyond teaching use, checked before anything is allocated.
+_MAX_VALUE_PARAMETERS = 10**5     # MLP on Values: a Python object per weight (about 0.3 s to build 10**5)
+_MAX_TENSOR_PARAMETERS = 10**7    # TensorMLP: 80 MB of float64 weights, as much again for gradients
+_MAX_SAMPLES = 10**6              # make_moons: 16 MB per copy of X
+
 
 def _rng(rng):
     if isinstance(rng, np.random.Generator):
         return rng
-    return np.random.default_rng(rng)
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng >= 0):
+        return np.random.default_rng(rng)
+    raise TypeError(f"`rng` must be None, a non-negative int or a numpy.random.Generator, got {rng!r:.60}")
 
 
 def _check_activation(activation):
+    if activation is not None and not isinstance(activation, str):
+        raise TypeError(f"`activation` must be 'relu', 'tanh', 'sigmoid' or None, got {type(activation).__name__}")
     if activation == "linear":
         activation = None
     if activation not in _ACTIVATIONS:
         raise ValueError(f"`activation` must be one of 'relu', 'tanh', 'sigmoid' or None, got {activation!r}")
     return activation
+
+
+def _check_size(sizes, limit, engine, names="`nin` and `nouts`"):
+    """Refuse, before allocating, a network with more than `limit` parameters."""
+    n = sum(nin * nout + nout for nin, nout in zip(sizes, sizes[1:]))
+    if n > limit:
+        raise ValueError(f"{names} give layer sizes {sizes}, {n} parameters; {engine} allows at most {limit} "
+                         "(memory and time: far beyond teaching use)")
+
+
+def _sample(x, nin):
+    """One input sample as a list of `nin` Values; numbers must be finite."""
+    if isinstance(x, Value):               # what a layer of one neuron returns
+        x = [x]
+    if not isinstance(x, (list, tuple, np.ndarray)) or (isinstance(x, np.ndarray) and x.ndim != 1):
+        raise TypeError(f"`x` must be one sample: a sequence of {nin} numbers or Values, got {type(x).__name__} "
+                        f"{x!r:.60}")
+    if len(x) != nin:
+        raise ValueError(f"`x` must hold {nin} inputs (one per input of the network), got {len(x)}")
+    out = []
+    for i, xi in enumerate(x):
+        if not isinstance(xi, Value):
+            if isinstance(xi, bool) or not isinstance(xi, numbers.Real):
+                raise TypeError(f"`x` must hold numbers or Values, got {type(xi).__name__} {xi!r:.40} at index {i}")
+            if not math.isfinite(xi):
+                raise ValueError(f"`x` must hold finite numbers, got {float(xi)!r} at index {i}")
+            xi = Value(float(xi))
+        out.append(xi)
+    return out
+
+
+def _finite_array(x, name):
+    """`x` as a float64 array of finite numbers, else an error naming `name`."""
+    arr = as_float_array(x, name=name)
+    if not np.isfinite(arr).all():
+        bad = arr[~np.isfinite(arr)][0]
+        raise ValueError(f"`{name}` must be finite, got {float(bad)!r}")
+    return arr
+
+
+def _batch(x, nin):
+    """A batch of inputs as a Tensor whose last axis has `nin` entries."""
+    if not isinstance(x, Tensor):
+        try:
+            x = Tensor(x)
+        except (TypeError, ValueError) as exc:      # name the argument the caller knows
+            raise type(exc)(str(exc).replace("`data`", "`x`", 1)) from None
+    if x.shape[-1:] != (nin,):
+        raise ValueError(f"`x` must have shape (n, {nin}), or ({nin},) for one sample, got {x.shape}")
+    return x
 
 
 def _init_weights(nin, nout, rng):
@@ -104,19 +168,18 @@ class Neuron(Module):
         nin = check_int(nin, "nin")
         self.activation = _check_activation(activation)
         if _weights is None:
+            _check_size([nin, 1], _MAX_VALUE_PARAMETERS, "a Neuron", "`nin`")
             w, b = _init_weights(nin, 1, _rng(rng))
             _weights = (w[:, 0], b[0])
-        self.w = [Value(v) for v in _weights[0]]
-        self.b = Value(_weights[1])
+        self.w = [Value(v) for v in np.asarray(_weights[0], dtype=float).tolist()]    # Python floats: fast
+        self.b = Value(float(_weights[1]))
 
     def __call__(self, x):
-        with _gc_paused():
-            if len(x) != len(self.w):
-                raise ValueError(f"this neuron takes {len(self.w)} inputs, got {len(x)}")
-            act = self.b
-            for wi, xi in zip(self.w, x):
-                act = act + wi * xi
-            return getattr(act, self.activation)() if self.activation else act
+        x = _sample(x, len(self.w))           # (MLP pauses the cyclic collector around its layers)
+        act = self.b
+        for wi, xi in zip(self.w, x):
+            act = act + wi * xi
+        return getattr(act, self.activation)() if self.activation else act
 
     def parameters(self):
         return self.w + [self.b]
@@ -134,15 +197,15 @@ class Layer(Module):
     def __init__(self, nin, nout, activation="relu", rng=None, *, _weights=None):
         nin, nout = check_int(nin, "nin"), check_int(nout, "nout")
         if _weights is None:
+            _check_size([nin, nout], _MAX_VALUE_PARAMETERS, "a Layer of Values", "`nin` and `nout`")
             _weights = _init_weights(nin, nout, _rng(rng))
         W, b = _weights
         self.neurons = [Neuron(nin, activation, _weights=(W[:, j], b[j])) for j in range(nout)]
 
     def __call__(self, x):
-        with _gc_paused():
-            x = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
-            out = [n(x) for n in self.neurons]
-            return out[0] if len(out) == 1 else out
+        x = _sample(x, len(self.neurons[0].w))
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
 
     def parameters(self):
         return [p for n in self.neurons for p in n.parameters()]
@@ -152,27 +215,46 @@ class Layer(Module):
 
 
 class _MLPBase(Module):
-    def _build_sizes(self, nin, nouts):
+    def _build_sizes(self, nin, nouts, limit):
         nin = check_int(nin, "nin")
-        if isinstance(nouts, (int, np.integer)):
+        if isinstance(nouts, (numbers.Integral, np.integer)):
             nouts = [nouts]
-        nouts = [check_int(n, "nouts[i]") for n in nouts]
+        if isinstance(nouts, (str, bytes)) or not hasattr(nouts, "__iter__"):
+            raise TypeError(f"`nouts` must be a list of layer sizes (ints), got {type(nouts).__name__} {nouts!r:.60}")
+        nouts = list(nouts)
         if not nouts:
             raise ValueError("`nouts` must list at least one layer size")
-        return [nin] + nouts
+        if len(nouts) > 1000:
+            raise ValueError(f"`nouts` lists {len(nouts)} layers; at most 1000 are allowed")
+        sizes = [nin] + [check_int(n, f"nouts[{i}]") for i, n in enumerate(nouts)]
+        _check_size(sizes, limit, type(self).__name__)
+        return sizes
 
     def set_weights(self, weights):
-        """Load a list of ``(W, b)`` pairs, ``W`` of shape (nin, nout), ``b`` (nout,)."""
-        weights = list(weights)
+        """Load a list of ``(W, b)`` pairs, ``W`` of shape (nin, nout), ``b`` (nout,).
+
+        Every pair is checked (shapes, finite numbers) before any is loaded.
+        """
+        try:
+            if isinstance(weights, (str, bytes)):
+                raise TypeError
+            weights = list(weights)
+        except TypeError:
+            raise TypeError(f"`weights` must be a list of (W, b) pairs, got {type(weights).__name__}") from None
         if len(weights) != len(self.sizes) - 1:
-            raise ValueError(f"expected {len(self.sizes) - 1} (W, b) pairs, got {len(weights)}")
-        for i, (W, b) in enumerate(weights):
-            W = as_float_array(W, name=f"W[{i}]")
-            b = as_float_array(b, name=f"b[{i}]")
+            raise ValueError(f"`weights` must hold {len(self.sizes) - 1} (W, b) pairs, one per layer, "
+                             f"got {len(weights)}")
+        checked = []
+        for i, pair in enumerate(weights):
+            if isinstance(pair, (str, bytes)) or not hasattr(pair, "__len__") or len(pair) != 2:
+                raise TypeError(f"`weights[{i}]` must be a pair (W, b), got {type(pair).__name__}")
+            W, b = _finite_array(pair[0], f"weights[{i}][0]"), _finite_array(pair[1], f"weights[{i}][1]")
             want = (self.sizes[i], self.sizes[i + 1])
             if W.shape != want or b.shape != want[1:]:
-                raise ValueError(f"layer {i}: expected W of shape {want} and b of shape {want[1:]}, "
-                                 f"got {W.shape} and {b.shape}")
+                raise ValueError(f"`weights[{i}]` (layer {i}): expected W of shape {want} and b of shape "
+                                 f"{want[1:]}, got {W.shape} and {b.shape}")
+            checked.append((W, b))
+        for i, (W, b) in enumerate(checked):
             self._set_layer(i, W, b)
 
 
@@ -210,7 +292,7 @@ class MLP(_MLPBase):
     """
 
     def __init__(self, nin, nouts, activation="relu", rng=None):
-        self.sizes = self._build_sizes(nin, nouts)
+        self.sizes = self._build_sizes(nin, nouts, _MAX_VALUE_PARAMETERS)
         activation = _check_activation(activation)
         rng = _rng(rng)
         n = len(self.sizes) - 1
@@ -221,7 +303,7 @@ class MLP(_MLPBase):
         ]
 
     def __call__(self, x):
-        with _gc_paused():
+        with gc_paused():
             for layer in self.layers:
                 x = layer(x)
             return x
@@ -252,12 +334,14 @@ class Linear(Module):
 
     def __init__(self, nin, nout, rng=None, *, _weights=None):
         nin, nout = check_int(nin, "nin"), check_int(nout, "nout")
-        W, b = _weights if _weights is not None else _init_weights(nin, nout, _rng(rng))
-        self.W = Tensor(W, label="W")
-        self.b = Tensor(b, label="b")
+        if _weights is None:
+            _check_size([nin, nout], _MAX_TENSOR_PARAMETERS, "Linear", "`nin` and `nout`")
+            _weights = _init_weights(nin, nout, _rng(rng))
+        self.W = Tensor(_weights[0], label="W")
+        self.b = Tensor(_weights[1], label="b")
 
     def __call__(self, x):
-        return x @ self.W + self.b
+        return _batch(x, self.W.shape[0]) @ self.W + self.b
 
     def parameters(self):
         return [self.W, self.b]
@@ -287,7 +371,7 @@ class TensorMLP(_MLPBase):
     """
 
     def __init__(self, nin, nouts, activation="relu", rng=None):
-        self.sizes = self._build_sizes(nin, nouts)
+        self.sizes = self._build_sizes(nin, nouts, _MAX_TENSOR_PARAMETERS)
         self.activation = _check_activation(activation)
         rng = _rng(rng)
         self.layers = [
@@ -296,13 +380,10 @@ class TensorMLP(_MLPBase):
         ]
 
     def __call__(self, x):
-        if not isinstance(x, Tensor):
-            x = Tensor(x)
-        if x.shape[-1:] != (self.sizes[0],):
-            raise ValueError(f"expected inputs of shape (n, {self.sizes[0]}), got {x.shape}")
+        x = _batch(x, self.sizes[0])
         last = len(self.layers) - 1
         for i, layer in enumerate(self.layers):
-            x = layer(x)
+            x = x @ layer.W + layer.b
             if i < last and self.activation:
                 x = getattr(x, self.activation)()
         return x
@@ -327,12 +408,12 @@ def mse(pred, target):
 
     Parameters
     ----------
-    pred : Tensor, Value, or sequence of Values
-        Predictions.
+    pred : Tensor, Value, or sequence of Values (or numbers)
+        Predictions, at least one.
     target : array_like
-        Targets with as many entries as `pred` (for a Tensor of shape
-        (n, 1), targets of shape (n,) are reshaped to (n, 1) rather than
-        broadcast to (n, n), the classic silent bug).
+        Finite targets, as many as there are predictions (for a Tensor of
+        shape (n, 1), targets of shape (n,) are reshaped to (n, 1) rather
+        than broadcast to (n, n), the classic silent bug).
 
     Returns
     -------
@@ -346,23 +427,38 @@ def mse(pred, target):
     >>> mse(Tensor([[1.0], [3.0]]), [0.0, 0.0]).item()
     5.0
     """
+    if isinstance(target, Tensor):
+        target = target.data
+    targets = _finite_array(target, "target")
     if isinstance(pred, Tensor):
-        if isinstance(target, Tensor):
-            target = target.data
-        target = as_float_array(target, name="target")
-        if target.size != pred.data.size:
+        if targets.size != pred.data.size:
             raise ValueError(f"`pred` has {pred.data.size} entries (shape {pred.shape}) but `target` "
-                             f"has {target.size} (shape {target.shape})")
-        return ((pred - target.reshape(pred.shape)) ** 2).mean()
-    with _gc_paused():
-        preds = np.asarray(pred if not isinstance(pred, Value) else [pred], dtype=object).ravel()
-        targets = as_float_array(target, name="target").ravel()
-        if preds.size != targets.size:
-            raise ValueError(f"`pred` has {preds.size} entries but `target` has {targets.size}")
+                             f"has {targets.size} (shape {targets.shape})")
+        if targets.size == 0:
+            raise ValueError("`pred` and `target` are empty: the mean of no errors is undefined")
+        try:
+            return ((pred - targets.reshape(pred.shape)) ** 2).mean()
+        except OverflowError as exc:
+            raise ValueError(f"the squared error of `pred` and `target` is beyond float64: {exc}") from None
+    if isinstance(pred, (str, bytes)) or not (isinstance(pred, Value) or hasattr(pred, "__len__")):
+        raise TypeError(f"`pred` must be a Tensor, a Value or a sequence of Values, got {type(pred).__name__}")
+    with gc_paused():
+        preds = [pred] if isinstance(pred, Value) else list(np.ravel(np.asarray(pred, dtype=object)))
+        targets = targets.ravel()
+        if len(preds) != targets.size:
+            raise ValueError(f"`pred` has {len(preds)} entries but `target` has {targets.size}")
+        if not preds:
+            raise ValueError("`pred` and `target` are empty: the mean of no errors is undefined")
+        for i, p in enumerate(preds):
+            if not isinstance(p, Value):
+                preds[i] = Value(check_real(p, f"pred[{i}]"))
         total = Value(0.0)
-        for p, t in zip(preds.tolist(), targets.tolist()):
-            total = total + (p - t) ** 2
-        return total * (1.0 / len(targets))
+        try:
+            for p, t in zip(preds, targets.tolist()):
+                total = total + (p - t) ** 2
+        except OverflowError as exc:
+            raise ValueError(f"the squared error of `pred` and `target` is beyond float64: {exc}") from None
+        return total * (1.0 / len(preds))
 
 
 def sgd_step(parameters, lr):
@@ -370,7 +466,16 @@ def sgd_step(parameters, lr):
 
     A new array is assigned rather than updated in place, so arrays the
     caller passed to ``Tensor(...)`` are not modified behind their back.
-    Parameters without a gradient (None) are skipped.
+    Parameters without a gradient (None) are skipped. Every parameter is
+    checked before any is changed: `lr` must be positive and finite, every
+    gradient finite and of its parameter's shape, and every new value finite.
+
+    Parameters
+    ----------
+    parameters : iterable of Value or Tensor
+        Usually ``model.parameters()``.
+    lr : float
+        The learning rate (step size), > 0.
 
     Examples
     --------
@@ -381,10 +486,38 @@ def sgd_step(parameters, lr):
     >>> w.data                             # 3 - 0.25 * 6
     1.5
     """
-    for p in parameters:
-        if p.grad is None:
-            continue
-        p.data = p.data - lr * p.grad
+    lr = check_real(lr, "lr")
+    if not lr > 0:
+        raise ValueError(f"`lr` must be positive, got {lr!r}")
+    try:
+        if isinstance(parameters, (str, bytes, Value, Tensor)):
+            raise TypeError
+        parameters = list(parameters)
+    except TypeError:
+        raise TypeError(f"`parameters` must be a list of Values or Tensors (model.parameters()), "
+                        f"got {type(parameters).__name__}") from None
+    updates = []
+    with np.errstate(over="ignore", invalid="ignore"):     # a non-finite step is refused below
+        for i, p in enumerate(parameters):
+            if not isinstance(p, (Value, Tensor)):
+                raise TypeError(f"`parameters[{i}]` must be a Value or a Tensor, got {type(p).__name__}")
+            if p.grad is None:
+                continue
+            if isinstance(p, Value):
+                new = p.data - lr * p.grad
+                ok = new - new == 0.0
+            else:
+                if getattr(p.grad, "shape", None) != p.data.shape:
+                    raise ValueError(f"`parameters[{i}]` has shape {p.data.shape} but its gradient "
+                                     f"{np.shape(p.grad)}")
+                new = p.data - lr * p.grad
+                ok = np.isfinite(new).all()
+            if not ok:
+                raise ValueError(f"the step would make `parameters[{i}]` not finite (an infinite gradient, "
+                                 "or lr * grad beyond float64); no parameter was changed")
+            updates.append((p, new))
+    for p, new in updates:
+        p.data = new
 
 
 def make_moons(n_samples=100, *, noise=None, rng=None):
@@ -395,9 +528,10 @@ def make_moons(n_samples=100, *, noise=None, rng=None):
     Parameters
     ----------
     n_samples : int, optional
-        Number of points (the first moon gets the extra one if odd).
+        Number of points, 1 to 1,000,000 (the first moon gets the extra one
+        if odd).
     noise : float, optional
-        Standard deviation of Gaussian noise added to the points.
+        Standard deviation of Gaussian noise added to the points: finite, >= 0.
     rng : None, int or numpy.random.Generator, optional
 
     Returns
@@ -413,6 +547,10 @@ def make_moons(n_samples=100, *, noise=None, rng=None):
     ((200, 2), 100)
     """
     n = check_int(n_samples, "n_samples")
+    if n > _MAX_SAMPLES:
+        raise ValueError(f"`n_samples` must be at most {_MAX_SAMPLES} (a toy data set; memory), got {n}")
+    if noise is not None:
+        noise = check_real(noise, "noise", minimum=0) + 0.0      # -0.0 becomes 0.0
     rng = _rng(rng)
     n_out = (n + 1) // 2
     n_in = n - n_out
@@ -426,7 +564,8 @@ def make_moons(n_samples=100, *, noise=None, rng=None):
     perm = rng.permutation(n)
     X, y = X[perm], y[perm]
     if noise is not None:
-        if not noise >= 0:
-            raise ValueError(f"`noise` must be >= 0, got {noise!r}")
-        X = X + rng.normal(scale=noise, size=X.shape)
+        with np.errstate(over="ignore", invalid="ignore"):
+            X = X + rng.normal(scale=noise, size=X.shape)
+        if not np.isfinite(X).all():
+            raise ValueError(f"`noise` = {noise!r} is too large: the points are beyond float64")
     return X, y

@@ -13,12 +13,28 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validation import as_float_array, check_callable, check_int, check_step
+from ._validation import (
+    _gib,
+    as_float_array,
+    as_real_output,
+    check_at_most,
+    check_callable,
+    check_int,
+    check_real,
+    check_step,
+    quiet_numpy,
+)
 
 __all__ = ["gradient_descent", "max_stable_lr", "GradientDescentResult"]
 
 #: The loss counts as exploding once it exceeds this many times max(|initial loss|, 1).
 _EXPLODE = 1e6
+#: Every iterate is kept in ``path``: at most this many numbers (80 MB).
+_MAX_PATH = 10_000_000
+#: The most eigenvalues max_stable_lr computes for a Hessian (about 0.05 s at 1000 x 1000).
+_MAX_MATRIX = 1000
+# Exceptions from the user's f or grad that get a message naming it.
+_USER_ERRORS = (TypeError, ValueError, IndexError, KeyError, ArithmeticError)
 
 
 @dataclass(frozen=True)
@@ -57,6 +73,7 @@ class GradientDescentResult:
     losses: np.ndarray = field(repr=False)
 
 
+@quiet_numpy
 def gradient_descent(f, x0, *, grad=None, lr=0.1, maxiter=1000, tol=1e-8, momentum=0.0, callback=None):
     """Minimise ``f`` by gradient descent, optionally with heavy-ball momentum.
 
@@ -75,7 +92,8 @@ def gradient_descent(f, x0, *, grad=None, lr=0.1, maxiter=1000, tol=1e-8, moment
         curvature is ``L`` the iteration diverges for ``lr > 2/L``
         (see :func:`max_stable_lr`).
     maxiter : int, optional
-        Maximum number of steps (>= 0).
+        Maximum number of steps (>= 0). Every iterate is kept, so
+        ``(maxiter + 1) * n`` may be at most ten million numbers (80 MB).
     tol : float, optional
         Stop with ``success=True`` once the Euclidean norm of the gradient is
         below ``tol`` (>= 0; ``tol=0`` runs exactly ``maxiter`` steps).
@@ -136,82 +154,93 @@ def gradient_descent(f, x0, *, grad=None, lr=0.1, maxiter=1000, tol=1e-8, moment
     if not isinstance(lr, float):
         raise TypeError(f"`lr` must be a positive real number, got {lr!r:.60}")
     maxiter = check_int(maxiter, "maxiter", minimum=0)
-    tol = _check_real(tol, "tol")
+    tol = check_real(tol, "tol")
     if tol < 0:
         raise ValueError(f"`tol` must be non-negative and finite, got {tol!r}")
-    momentum = _check_real(momentum, "momentum")
+    momentum = check_real(momentum, "momentum")
     if not 0 <= momentum < 1:
         raise ValueError(f"`momentum` must be in [0, 1), got {momentum!r}")
     x0 = as_float_array(x0, "x0", ndim=(0, 1))
     if x0.size == 0 or not np.all(np.isfinite(x0)):
         raise ValueError(f"`x0` must be a finite number or a non-empty 1-D array of finite numbers, got {x0!s:.60}")
+    check_at_most(maxiter, _MAX_PATH // x0.size - 1, "maxiter",
+                  f"keep more than {_MAX_PATH} numbers in `path` for an `x0` of {x0.size} inputs "
+                  f"({_gib((maxiter + 1) * x0.size)})")
 
     shape = x0.shape
 
+    def call(function, name, x):
+        try:
+            return as_real_output(function(x.reshape(shape)), name)  # None, strings, complex refused
+        except _USER_ERRORS as exc:
+            if str(exc).startswith(f"`{name}` must return"):
+                raise
+            kind = ValueError if isinstance(exc, (ValueError, ArithmeticError)) else TypeError
+            raise kind(f"calling `{name}` at x={x.reshape(shape)!s:.60} raised {type(exc).__name__}: {exc}") from exc
+
     def loss(x):  # x is always 1-D inside the loop
-        value = np.asarray(f(x.reshape(shape)))
+        value = call(f, "f", x)
         if value.size != 1:
             raise ValueError(f"`f` must return a scalar loss, got an array of shape {value.shape}")
-        if np.iscomplexobj(value):
-            raise TypeError(f"`f` must return a real loss, got {value!r:.60}")
         return float(value.reshape(-1)[0])
 
     if grad is None:
         from .differentiate import gradient  # imported lazily: only needed here
 
         def gradient_of_loss(x):
-            return np.asarray(gradient(loss, x), dtype=float).reshape(-1)
+            try:
+                return np.asarray(gradient(loss, x), dtype=float).reshape(-1)
+            except ValueError as exc:  # the loss is not finite next to x: reported as a divergence
+                if str(exc).startswith(("`f` returned", "the difference quotient overflows")):
+                    return np.full_like(x, np.nan)
+                raise
     else:
 
         def gradient_of_loss(x):
-            g = np.asarray(grad(x.reshape(shape)), dtype=float)
+            g = call(grad, "grad", x)
             if g.size != x.size:
                 raise ValueError(f"`grad` must return an array shaped like `x0` {shape}, got shape {g.shape}")
             return g.reshape(-1)
 
     x = x0.reshape(-1).copy()
     velocity = np.zeros_like(x)
-    with np.errstate(all="ignore"):  # overflow is reported in the message, not as warnings
-        fx, g = loss(x), gradient_of_loss(x)
-        if not (np.isfinite(fx) and np.all(np.isfinite(g))):
-            raise ValueError(
-                f"`f` or its gradient is not finite at `x0` (f(x0)={fx}, grad={g}); is x0 inside the domain of `f`?"
-            )
-        limit = _EXPLODE * max(abs(fx), 1.0)
-        path, losses = [x.copy()], [fx]
-        nit = 0
-        while True:
-            gnorm = float(np.linalg.norm(g))
-            if gnorm < tol:
-                success, message = True, f"converged: gradient norm {gnorm:.3g} < tol={tol:g} after {_steps(nit)}"
-                break
-            if nit >= maxiter:
-                success = False
-                message = (
-                    f"maxiter={maxiter} reached with gradient norm {gnorm:.3g} >= tol={tol:g}: "
-                    f"increase maxiter (or lr, keeping it below 2/L)"
-                )
-                break
-            velocity = momentum * velocity - lr * g
-            x = x + velocity
-            nit += 1
-            fx = loss(x)
-            path.append(x.copy())
-            losses.append(fx)
-            # check the loss before differentiating: a numerical gradient of an
-            # overflowing loss would itself fail
-            diverged = _divergence_message(fx, x, losses[0], limit, lr, momentum, nit)
-            if diverged:
-                success, message = False, diverged
-                g = _gradient_or_nan(gradient_of_loss, x)
-                break
-            g = gradient_of_loss(x)
-            if not np.all(np.isfinite(g)):
-                success, message = False, _divergence_message(np.nan, x, losses[0], limit, lr, momentum, nit)
-                break
-            if callback is not None and _wants_stop(callback(x.reshape(shape).copy())):
-                success, message = False, f"stopped by callback after {_steps(nit)}"
-                break
+    # numpy's overflow warnings are off (quiet_numpy): a divergence is reported in the message
+    fx, g = loss(x), gradient_of_loss(x)
+    if not (np.isfinite(fx) and np.all(np.isfinite(g))):
+        raise ValueError(
+            f"`f` or its gradient is not finite at `x0` (f(x0)={fx}, grad={g}); is x0 inside the domain of `f`?"
+        )
+    limit = _EXPLODE * max(abs(fx), 1.0)
+    path, losses = [x.copy()], [fx]
+    nit = 0
+    while True:
+        gnorm = float(np.linalg.norm(g))
+        if gnorm < tol:
+            success, message = True, f"converged: gradient norm {gnorm:.3g} < tol={tol:g} after {_steps(nit)}"
+            break
+        if nit >= maxiter:
+            success, message = False, _maxiter_message(maxiter, gnorm, tol, path, lr, momentum)
+            break
+        velocity = momentum * velocity - lr * g
+        x = x + velocity
+        nit += 1
+        fx = loss(x)
+        path.append(x.copy())
+        losses.append(fx)
+        # check the loss before differentiating: a numerical gradient of an
+        # overflowing loss would itself fail
+        diverged = _divergence_message(fx, x, losses[0], limit, lr, momentum, nit)
+        if diverged:
+            success, message = False, diverged
+            g = _gradient_or_nan(gradient_of_loss, x)
+            break
+        g = gradient_of_loss(x)
+        if not np.all(np.isfinite(g)):
+            success, message = False, _divergence_message(np.nan, x, losses[0], limit, lr, momentum, nit)
+            break
+        if callback is not None and _wants_stop(callback(x.reshape(shape).copy())):
+            success, message = False, f"stopped by callback after {_steps(nit)}"
+            break
 
     return GradientDescentResult(
         x=x.reshape(shape)[()],
@@ -223,6 +252,24 @@ def gradient_descent(f, x0, *, grad=None, lr=0.1, maxiter=1000, tol=1e-8, moment
         path=np.array(path),
         losses=np.array(losses),
     )
+
+
+def _maxiter_message(maxiter, gnorm, tol, path, lr, momentum):
+    """Why maxiter was reached, with advice that can help."""
+    head = f"maxiter={maxiter} reached with gradient norm {gnorm:.3g} >= tol={tol:g}: "
+    if len(path) >= 3:
+        last, before = path[-1] - path[-2], path[-2] - path[-3]
+        size = np.linalg.norm(last) * np.linalg.norm(before)
+        if size > 0 and np.dot(last, before) < -0.5 * size:
+            # Each step reverses the one before: the iterates bounce across the valley.
+            # At lr = 2/L exactly they bounce forever; more steps or a larger lr cannot help.
+            return head + (
+                f"the iterates zig-zag (each step turns back on the one before), so lr={lr:g} is at or "
+                f"near the stability limit {'2 (1 + momentum) / L' if momentum else '2/L'} of the steepest "
+                "direction: try a smaller lr (about half)"
+                + (f" or a smaller momentum={momentum:g}" if momentum else "")
+            )
+    return head + "the iterates still move steadily downhill: increase maxiter (or lr, keeping it below 2/L)"
 
 
 def _divergence_message(fx, x, f0, limit, lr, momentum, nit):
@@ -242,6 +289,7 @@ def _divergence_message(fx, x, f0, limit, lr, momentum, nit):
     return ""
 
 
+@quiet_numpy
 def max_stable_lr(L, *, momentum=0.0):
     """Largest learning rate for which gradient descent converges on a quadratic.
 
@@ -281,11 +329,14 @@ def max_stable_lr(L, *, momentum=0.0):
     >>> np.allclose(max_stable_lr(10.0, momentum=0.5), 0.3)
     True
     """
-    momentum = _check_real(momentum, "momentum")
+    momentum = check_real(momentum, "momentum")
     if not 0 <= momentum < 1:
         raise ValueError(f"`momentum` must be in [0, 1), got {momentum!r}")
+    if isinstance(L, np.ndarray) and L.ndim == 2:
+        _check_rows(L.shape[0])  # before copying L
     arr = as_float_array(L, "L", ndim=(0, 2))
     if arr.ndim == 2:
+        _check_rows(arr.shape[0])
         if arr.shape[0] != arr.shape[1] or arr.size == 0:
             raise ValueError(f"`L` as a Hessian must be a square matrix, got shape {arr.shape}")
         if not np.all(np.isfinite(arr)):
@@ -300,7 +351,16 @@ def max_stable_lr(L, *, momentum=0.0):
             f"the largest curvature `L` must be positive and finite, got {largest!r}; "
             f"along a flat or concave direction no step size converges"
         )
-    return 2.0 * (1.0 + momentum) / largest
+    limit = 2.0 * (1.0 + momentum) / largest
+    if not np.isfinite(limit):
+        raise ValueError(f"the largest curvature `L`={largest!r} is so small that 2/L overflows float64")
+    return limit
+
+
+def _check_rows(rows):
+    if rows > _MAX_MATRIX:
+        raise ValueError(f"`L` as a Hessian must have at most {_MAX_MATRIX} rows (the eigenvalues of a larger "
+                         f"matrix take seconds to minutes, uninterruptibly: the time grows like n**3), got {rows}")
 
 
 def _gradient_or_nan(gradient_of_loss, x):
@@ -319,13 +379,3 @@ def _steps(n):
 def _wants_stop(answer):
     """True if a callback's return value asks to stop (True, or numpy's True)."""
     return isinstance(answer, (bool, np.bool_)) and bool(answer)
-
-
-def _check_real(value, name):
-    """Return ``value`` as a finite float, else raise naming it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r:.60}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"`{name}` must be finite, got {value!r}")
-    return value

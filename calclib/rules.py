@@ -11,8 +11,11 @@ chapter "Derivatives of simple operations":
 * the operator rules in :data:`OPERATOR_RULES` (sum, product, quotient,
   powers), implemented by the arithmetic methods of :class:`Dual`.
 
-The elementary functions (:func:`sin`, :func:`exp`, ...) accept floats,
-numpy arrays and ``Dual`` numbers whose parts may be arrays.
+The elementary functions (:func:`sin`, :func:`exp`, ...) accept finite floats,
+numpy arrays and ``Dual`` numbers whose parts may be arrays. Outside a
+function's domain (``log(-1)``), where a result overflows (``exp(1000)``) and
+where a derivative is not finite (``sqrt`` at 0, ``1 / x`` at 0) they raise
+``ValueError``; :func:`dual_derivative` names `f` and the point.
 
 >>> import numpy as np
 >>> from calclib.rules import Dual, sin
@@ -27,7 +30,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._validation import as_float_array, check_callable
+from ._validation import _point_text, as_float_array, as_real_output, check_callable, quiet_numpy
 from .functions import relu as _relu
 from .functions import sigmoid as _sigmoid  # overflow-free form, on floats and arrays
 
@@ -114,7 +117,27 @@ def _number(v):
 
 
 def _is_constant(other):
-    return isinstance(other, (numbers.Real, np.ndarray, np.number)) and not isinstance(other, bool)
+    return isinstance(other, (numbers.Real, np.ndarray, np.number)) and not isinstance(other, (bool, np.bool_))
+
+
+class _DomainError(ValueError):
+    """A derivative rule applied where the function or its derivative is not finite."""
+
+
+def _make(value, deriv, rule):
+    """The Dual (value, deriv) computed by `rule`, refusing non-finite parts.
+
+    Operations run with numpy's warnings off (``quiet_numpy``), so a division
+    by zero or an overflow shows up here as inf or nan and becomes one error
+    that names the rule.
+    """
+    value, deriv = _number(value), _number(deriv)
+    if not (np.all(np.isfinite(value)) and np.all(np.isfinite(deriv))):
+        raise _DomainError(f"{rule} overflows float64 or is undefined here (value {_point_text(value, 6, 40)}, "
+                           f"derivative {_point_text(deriv, 6, 40)})")
+    out = object.__new__(Dual)
+    out.value, out.deriv = value, deriv
+    return out
 
 
 class Dual:
@@ -128,10 +151,10 @@ class Dual:
     Parameters
     ----------
     value : float or array_like
-        The value ``u(x)``.
+        The value ``u(x)``, finite.
     deriv : float or array_like, optional
-        The derivative ``u'(x)``. Default 0 (a constant). Use 1 to start
-        differentiating with respect to this variable.
+        The derivative ``u'(x)``, finite. Default 0 (a constant). Use 1 to
+        start differentiating with respect to this variable.
 
     Notes
     -----
@@ -140,8 +163,9 @@ class Dual:
     with ``if`` statements works (each branch is differentiated). numpy's
     ``sin, cos, exp, log, sqrt, tanh`` apply the same rules to duals; other
     numpy functions raise ``TypeError`` (use :func:`sigmoid`, :func:`relu`).
-    A point where a function or its derivative is undefined (``log(-1)``,
-    ``sqrt(0)``) raises ``ValueError``.
+    Both parts always hold finite numbers: an operation whose result or
+    derivative is not finite (``log(-1)``, ``sqrt(0)``, ``1 / 0``, an
+    overflow) raises ``ValueError`` naming the rule.
 
     Examples
     --------
@@ -181,6 +205,13 @@ class Dual:
     def __init__(self, value, deriv=0.0):
         if isinstance(value, Dual) or isinstance(deriv, Dual):
             raise TypeError("`value` and `deriv` of a Dual must be numbers or arrays, not Duals")
+        value = as_float_array(value, "value", finite=True)
+        deriv = as_float_array(deriv, "deriv", finite=True)
+        try:
+            np.broadcast_shapes(value.shape, deriv.shape)
+        except ValueError:
+            raise ValueError(f"`deriv` (shape {deriv.shape}) must broadcast against `value` "
+                             f"(shape {value.shape})") from None
         self.value = _number(value)
         self.deriv = _number(deriv)
 
@@ -197,19 +228,21 @@ class Dual:
         return NotImplemented
 
     # sum and difference rules
+    @quiet_numpy
     def __add__(self, other):
         other = self._lift(other)
         if other is NotImplemented:
             return other
-        return Dual(self.value + other.value, self.deriv + other.deriv)
+        return _make(self.value + other.value, self.deriv + other.deriv, "the sum u + v")
 
     __radd__ = __add__
 
+    @quiet_numpy
     def __sub__(self, other):
         other = self._lift(other)
         if other is NotImplemented:
             return other
-        return Dual(self.value - other.value, self.deriv - other.deriv)
+        return _make(self.value - other.value, self.deriv - other.deriv, "the difference u - v")
 
     def __rsub__(self, other):
         other = self._lift(other)
@@ -218,26 +251,32 @@ class Dual:
         return other - self
 
     def __neg__(self):
-        return Dual(-self.value, -self.deriv)
+        return _make(-self.value, -self.deriv, "-u")
 
     def __pos__(self):
         return self
 
     # product and quotient rules
+    @quiet_numpy
     def __mul__(self, other):
         other = self._lift(other)
         if other is NotImplemented:
             return other
-        return Dual(self.value * other.value, self.deriv * other.value + self.value * other.deriv)
+        return _make(self.value * other.value, self.deriv * other.value + self.value * other.deriv,
+                     "the product u * v")
 
     __rmul__ = __mul__
 
+    @quiet_numpy
     def __truediv__(self, other):
         other = self._lift(other)
         if other is NotImplemented:
             return other
+        if np.any(np.asarray(other.value) == 0):
+            raise _DomainError("the quotient u / v has no value where v = 0 (a division by zero)")
         value = np.divide(self.value, other.value)
-        return Dual(value, np.divide(self.deriv - value * other.deriv, other.value))  # = (u'v - uv')/v^2
+        return _make(value, np.divide(self.deriv - value * other.deriv, other.value),  # = (u'v - uv')/v^2
+                     "the quotient u / v")
 
     def __rtruediv__(self, other):
         other = self._lift(other)
@@ -246,31 +285,33 @@ class Dual:
         return other / self
 
     # power rules
+    @quiet_numpy
     def __pow__(self, other):
         if isinstance(other, Dual):  # u^v: (u^v)' = u^v (v' log u + v u'/u)
             value = np.power(self.value, other.value)
             deriv = other.value * np.power(self.value, other.value - 1) * self.deriv
-            with np.errstate(divide="ignore", invalid="ignore"):  # log u only matters where v' != 0
-                log_term = np.where(other.deriv == 0, 0.0, value * np.log(self.value) * other.deriv)
-            return Dual(value, deriv + log_term)
+            # log u only matters where v' != 0
+            log_term = np.where(other.deriv == 0, 0.0, value * np.log(self.value) * other.deriv)
+            return _make(value, deriv + log_term, "the power u**v")
         if not _is_constant(other):
             return NotImplemented
         n = _number(other)
         if np.all(n == 0):
             return Dual(np.ones_like(self.value), np.zeros_like(self.deriv))
-        with np.errstate(all="ignore"):  # e.g. (-1)**0.5 or 0**0.5: our own error below
-            value, slope = np.power(self.value, n), n * np.power(self.value, n - 1)
+        value, slope = np.power(self.value, n), n * np.power(self.value, n - 1)
         _check_domain(f"x**{n:g}" if np.ndim(n) == 0 else "x**n", self.value, value, slope)
-        return Dual(value, slope * self.deriv)  # (u^n)' = n u^(n-1) u'
+        rule = f"the power u**{n:g}" if np.ndim(n) == 0 else "the power u**n"
+        return _make(value, slope * self.deriv, rule)  # (u^n)' = n u^(n-1) u'
 
+    @quiet_numpy
     def __rpow__(self, other):  # a^u: (a^u)' = a^u log(a) u'
         if not _is_constant(other):
             return NotImplemented
         value = np.power(_number(other), self.value)
-        return Dual(value, value * np.log(other) * self.deriv)
+        return _make(value, value * np.log(other) * self.deriv, "the exponential a**u")
 
     def __abs__(self):  # |u|' = sign(u) u'  (0 at u = 0)
-        return Dual(np.abs(self.value), np.sign(self.value) * self.deriv)
+        return _make(np.abs(self.value), np.sign(self.value) * self.deriv, "|u|")
 
     # comparisons look at values only
     def __lt__(self, other):
@@ -290,15 +331,24 @@ def _value(x):
     return x.value if isinstance(x, Dual) else x
 
 
+@quiet_numpy
 def _apply(name, x):
     """Apply primitive `name` to x; for a Dual also apply the chain rule."""
     function, derivative, _ = RULES[name]
     if isinstance(x, Dual):
-        with np.errstate(all="ignore"):  # outside the domain: our own error below
-            value, slope = function(x.value), derivative(x.value)
+        u = np.asarray(x.value, dtype=float)  # numpy floats: 1 / 0 gives inf (checked below), not ZeroDivisionError
+        value, slope = function(u), derivative(u)
         _check_domain(name, x.value, value, slope)
-        return Dual(value, slope * x.deriv)  # f(u)' = f'(u) u'
-    return _number(function(np.asarray(x, dtype=float)))
+        return _make(value, slope * x.deriv, f"{name}(`x`)")  # f(u)' = f'(u) u'
+    x = as_float_array(x, "x", finite=True)
+    value = function(x)
+    bad = ~np.isfinite(value)
+    if np.any(bad):
+        where = _point_text(x[bad].reshape(-1)[0] if x.ndim else x)
+        if np.isnan(np.asarray(value)[bad].reshape(-1)[0]):
+            raise ValueError(f"`x`={where} is outside the domain of {name}")
+        raise ValueError(f"{name}(`x`) is infinite at x={where} (it overflows float64, or x is the edge of its domain)")
+    return _number(value)
 
 
 def _check_domain(name, u, value, slope):
@@ -306,8 +356,8 @@ def _check_domain(name, u, value, slope):
     bad = np.isfinite(u) & ~(np.isfinite(value) & np.isfinite(slope))
     if np.any(bad):
         where = np.asarray(u, dtype=float)[bad] if np.ndim(u) else u
-        raise ValueError(f"{name} has no finite derivative at {np.round(where, 12)!s:.60}; "
-                         f"is the input inside the domain of {name}?")
+        raise _DomainError(f"{name} has no finite derivative at {_point_text(where, 12, 60)}; "
+                           f"is `x` inside the domain of {name}?")
 
 
 _UFUNC_RULES = {np.sin: "sin", np.cos: "cos", np.exp: "exp", np.log: "log", np.sqrt: "sqrt", np.tanh: "tanh"}
@@ -531,11 +581,35 @@ def dual_derivative(f, x):
     True
     """
     check_callable(f)
-    x = as_float_array(x)
-    out = f(Dual(x, np.ones_like(x)))
-    if not isinstance(out, Dual):  # f ignored its input: derivative 0
-        return _number(np.zeros(np.broadcast(x, np.asarray(out, dtype=float)).shape))
-    return _number(out.deriv + np.zeros(np.broadcast(out.value, out.deriv).shape))
+    x = as_float_array(x, finite=True)
+    out = _run(f, [Dual(x, np.ones_like(x))], f"`x`={_point_text(x)}")
+    return _deriv(out, x.shape)
+
+
+def _run(f, args, where):
+    """Call f on dual numbers; an error inside it gets a message naming `f` and the point."""
+    try:
+        return f(*args)
+    except _DomainError as exc:
+        raise ValueError(f"`f` has no derivative at {where}: {exc}") from exc
+    except (TypeError, ValueError, IndexError, KeyError, ArithmeticError) as exc:
+        kind = ValueError if isinstance(exc, (ValueError, ArithmeticError)) else TypeError
+        hint = "" if "calclib.rules" in str(exc) else "; write `f` with + - * / ** and the functions of calclib.rules"
+        raise kind(f"calling `f` on dual numbers at {where} raised {type(exc).__name__}: {exc}{hint}") from exc
+
+
+def _deriv(out, shape):
+    """The derivative carried by what f returned: a Dual, or a constant (derivative 0)."""
+    if isinstance(out, Dual):
+        return _number(out.deriv + np.zeros(np.broadcast_shapes(np.shape(out.value), np.shape(out.deriv))))
+    out = as_real_output(out, "f")  # None, strings, complex and lists of Duals are refused
+    if not np.all(np.isfinite(out)):
+        raise ValueError(f"`f` must return finite numbers, got {_point_text(out)}")
+    try:
+        return _number(np.zeros(np.broadcast_shapes(shape, out.shape)))
+    except ValueError:
+        raise ValueError(f"`f` must return a number or an array shaped like its input {shape}, "
+                         f"got an array of shape {out.shape}") from None
 
 
 def dual_partials(f, *args):
@@ -562,14 +636,12 @@ def dual_partials(f, *args):
     """
     check_callable(f)
     if not args:
-        raise ValueError("`dual_partials` needs at least one argument to differentiate with respect to")
-    point = [as_float_array(a, f"args[{k}]") for k, a in enumerate(args)]
+        raise ValueError("`args` must hold at least one number to differentiate with respect to, "
+                         "as in dual_partials(f, 3.0, 2.0); got none")
+    point = [as_float_array(a, f"args[{k}]", finite=True) for k, a in enumerate(args)]
+    where = ", ".join(f"`args[{k}]`={_point_text(a, 12, 30)}" for k, a in enumerate(point))
     partials = []
     for i in range(len(point)):
         seeded = [Dual(a, np.ones_like(a) if k == i else np.zeros_like(a)) for k, a in enumerate(point)]
-        out = f(*seeded)
-        if isinstance(out, Dual):
-            partials.append(_number(out.deriv + np.zeros(np.broadcast(out.value, out.deriv).shape)))
-        else:
-            partials.append(_number(np.zeros(np.shape(out))))
+        partials.append(_deriv(_run(f, seeded, where), np.broadcast_shapes(*(a.shape for a in point))))
     return tuple(partials)

@@ -1,6 +1,7 @@
 """Tests for calclib.differentiate: closed forms, error orders, the ten
 accuracy cases, default steps, several variables, and input validation."""
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -472,3 +473,205 @@ def test_richardson_survives_overflow_of_the_first_step(recwarn):
 def test_directional_derivative_refuses_an_array_step():
     with pytest.raises(ValueError, match="`h` must be a positive finite number"):
         directional_derivative(lambda x: x @ x, [1.0, 2.0], [1.0, 1.0], h=[0.1, 0.2])
+
+
+# ---------------------------------------------------------------- hostile input (issue 9)
+ONE_VARIABLE = [difference_quotient, forward_difference, backward_difference, central_difference, complex_step,
+                richardson, derivative, second_derivative]
+
+
+def _call_one_variable(func, f, x=1.0):
+    return func(f, x, 0.1) if func is difference_quotient else func(f, x)
+
+
+@pytest.mark.parametrize("func", ONE_VARIABLE, ids=lambda fn: fn.__name__)
+@pytest.mark.parametrize("f, exc, msg", [
+    (lambda x: None, TypeError, r"`f` must return a (real )?number or an array of (real )?numbers, got None \(is a `return` "
+                                r"missing\?\)"),
+    (lambda x: "x", TypeError, r"`f` must return .*got str 'x'"),
+    (lambda x: [1.0, None], TypeError, r"`f` must return .*got list"),
+], ids=["None", "str", "list with None"])
+def test_what_f_returns_is_checked_and_f_is_named(func, f, exc, msg):
+    with pytest.raises(exc, match=msg):
+        _call_one_variable(func, f)
+
+
+@pytest.mark.parametrize("func", [fn for fn in ONE_VARIABLE if fn is not complex_step], ids=lambda fn: fn.__name__)
+def test_complex_values_where_real_ones_are_expected_name_f(func):
+    with pytest.raises(TypeError, match="`f` must return real numbers, got complex"):
+        _call_one_variable(func, lambda x: x + 1j)
+
+
+@pytest.mark.parametrize("func", [gradient, jacobian, hessian], ids=lambda fn: fn.__name__)
+def test_what_f_returns_is_checked_for_several_variables(func):
+    with pytest.raises(TypeError, match=r"`f` must return .*got None"):
+        func(lambda v: None, [1.0, 2.0])
+    with pytest.raises(TypeError, match="`f` must return real numbers, got complex"):
+        func(lambda v: v[0] + 1j, [1.0, 2.0])
+
+
+def test_an_exception_inside_f_is_reported_naming_f():
+    with pytest.raises(TypeError, match=r"calling `f` at \[1\.0\d*\] raised TypeError: .*`f` must take a number"):
+        central_difference(math.sin, np.array([1.0]))
+    with pytest.raises(ValueError, match=r"calling `f` at 1\.0\d* raised ValueError: math domain error; is the point "
+                                         r"inside the domain of `f`\?"):
+        forward_difference(lambda x: math.log(1.0 - float(x)), 1.0 - 1e-9, h=1e-8)
+
+
+def test_inf_from_f_is_an_error_not_a_nan_with_a_warning():
+    # issue 9: central_difference(lambda x: 0 * x + np.inf, 1.0) printed "invalid value in subtract"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^`f` returned inf at x=1\.0; a derivative needs finite values of `f`"):
+            central_difference(lambda x: 0 * x + np.inf, 1.0)
+        # gradient(lambda x: x[0]**2 * x[1], [1e300, 1.0]) printed two RuntimeWarnings and returned [nan, nan]
+        with pytest.raises(ValueError, match=r"^`f` returned inf at x=\[1e\+300, 1\.0\]"):
+            gradient(lambda x: x[0] ** 2 * x[1], [1e300, 1.0])
+
+
+def test_a_non_finite_point_is_named_x_not_h():
+    # issue 9: gradient(f, [np.inf, 1.0]) blamed `h`, which was not passed
+    for func, x in [(gradient, [np.inf, 1.0]), (hessian, [1.0, np.nan]), (jacobian, [-np.inf])]:
+        with pytest.raises(ValueError, match=r"^`x` must be finite, got (inf|nan|-inf) at index \d$"):
+            func(lambda v: np.sum(v), x)
+    for func in ONE_VARIABLE:
+        with pytest.raises(ValueError, match=r"^`x` must be finite, got inf$"):
+            _call_one_variable(func, np.sin, np.inf)
+    with pytest.raises(ValueError, match=r"^`x` must be finite, got nan at index 1$"):
+        central_difference(np.sin, [0.0, np.nan])
+
+
+@pytest.mark.parametrize("h", ["0.1", True, None, b"1", [0.1, "a"]])
+def test_difference_quotient_refuses_a_step_that_is_not_a_number(h):
+    # issue 9: h="0.1" was accepted (numpy turned it into 0.1)
+    with pytest.raises(TypeError, match="`h` must be"):
+        difference_quotient(np.sin, 1.0, h)
+
+
+def test_richardson_h0_array_with_a_scalar_x_broadcasts():
+    # issue 9: richardson(h0=array) with a scalar x gave numpy's broadcasting error
+    res = richardson(np.sin, 1.0, h0=[0.5, 0.1])
+    assert res.df.shape == res.x.shape == (2,)
+    np.testing.assert_allclose(res.df, np.cos(1.0), rtol=1e-12)
+    with pytest.raises(ValueError, match=r"`h0` must be a number or an array that broadcasts against `x` \(shape \(3,\)\), "
+                                         r"got shape \(2,\)"):
+        richardson(np.sin, [1.0, 2.0, 3.0], h0=[0.1, 0.2])
+    with pytest.raises(ValueError, match=r"`h` \(shape \(2,\)\) must broadcast against `x` \(shape \(3,\)\)"):
+        central_difference(np.sin, [1.0, 2.0, 3.0], h=[0.1, 0.2])
+
+
+def test_complex_step_refuses_f_with_an_imaginary_part_on_the_real_axis():
+    # issue 9: complex_step(lambda x: x**2 + 1j, 1.0) returned 1e+20
+    with pytest.raises(TypeError, match=r"`f` must return real values for real input .* at x=1\.0 it returned 1\+1j"):
+        complex_step(lambda x: x**2 + 1j, 1.0)
+    assert complex_step(lambda x: x**2 + 0j, 1.0) == pytest.approx(2.0, rel=1e-15)  # complex dtype, real values
+
+
+def test_derivative_raises_where_richardson_did_not_converge():
+    # issue 9: derivative(np.sin, 1e6, method="richardson") returned 1.34e-06 (true 0.937)
+    with pytest.raises(ValueError, match=r"^Richardson extrapolation did not converge at x=1000000\.0: its error estimate "
+                                         r".* h0=5e\+05 \(pass a smaller first step `h`, e\.g\. h=5e\+03\)"):
+        derivative(np.sin, 1e6, method="richardson")
+    assert richardson(np.sin, 1e6).success is False  # the formula reports it in its result
+    assert derivative(np.sin, 1e6, method="richardson", h=1.0) == pytest.approx(np.cos(1e6), rel=1e-10)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("f, x", [(np.abs, 0.0), (lambda t: np.maximum(t, 0.0), 0.0), (np.floor, 1.0),
+                                  (lambda t: np.maximum(t, 0.0), np.array([-1.0, 0.0, 1.0]))],
+                         ids=["abs at 0", "relu at 0", "floor at 1", "relu on an array"])
+def test_derivative_raises_at_a_kink_or_a_jump(method, f, x):
+    if method == "complex" and f in (np.abs, np.floor):
+        with pytest.raises(TypeError, match="`f`"):  # refused before: not analytic
+            derivative(f, x, method=method)
+        return
+    with pytest.raises(ValueError, match=r"`f` has no derivative at x=(0|1)\.0 that a difference can trust|"
+                                         r"Richardson extrapolation did not converge at x=(0|1)\.0"):
+        derivative(f, x, method=method)
+
+
+def test_derivative_kink_message_says_what_to_do():
+    with pytest.raises(ValueError, match=r"slope from the right \(1\) and from the left \(-1\) .* kink or a jump .*"
+                                         r"forward_difference and backward_difference give the one-sided slopes"):
+        derivative(np.abs, 0.0)
+    relu = lambda t: np.maximum(t, 0.0)
+    with pytest.raises(ValueError, match="pass a smaller `h`"):
+        derivative(relu, 1e-12)  # the kink at 0 lies inside the default step 6e-9
+    assert derivative(relu, 1e-12, h=1e-13) == pytest.approx(1.0)
+    assert forward_difference(np.abs, 0.0) == 1.0 and backward_difference(np.abs, 0.0) == -1.0
+    assert central_difference(np.abs, 0.0) == 0.0  # the formula itself does not judge
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("f, df, x", [
+    (lambda t: t**2, lambda t: 2 * t, 0.0), (lambda t: t**3, lambda t: 3 * t**2, 0.0),
+    (lambda t: t**4, lambda t: 4 * t**3, 0.0), (lambda t: t**6 - t**4, lambda t: 6 * t**5 - 4 * t**3, 0.0),
+    (np.cos, lambda t: -np.sin(t), 0.0), (np.sin, np.cos, 0.0), (lambda t: 0 * t + 3.0, lambda t: 0 * t, 2.0),
+    (np.exp, np.exp, -600.0), (np.tanh, lambda t: 1 / np.cosh(t) ** 2, 20.0), (np.sin, np.cos, 10.0),
+    (np.log, lambda t: 1 / t, 1e-5), (lambda t: t**2.5, lambda t: 2.5 * t**1.5, 0.01),
+], ids=["x^2@0", "x^3@0", "x^4@0", "x^6-x^4@0", "cos@0", "sin@0", "const", "exp@-600", "tanh@20", "sin@10",
+        "log@1e-5", "x^2.5@0.01"])
+def test_derivative_check_does_not_refuse_smooth_functions(method, f, df, x):
+    # below the step floor (log at 1e-5) and in the tails (exp at -600) the differences are only good to ~1e-5
+    rtol, atol = (1e-4, 1e-7) if method in ("forward", "backward", "central") else (1e-10, 1e-15)  # forward: error h
+    assert abs(derivative(f, x, method=method) - df(x)) <= rtol * abs(df(x)) + atol
+
+
+def test_derivative_check_at_the_edge_of_the_domain():
+    with pytest.raises(ValueError, match="finite only on the right of x, and its slope from the right changes"):
+        derivative(np.sqrt, 0.0, method="forward")  # f'(0) is infinite
+    assert derivative(np.log, 1e-10, method="complex") == pytest.approx(1e10, rel=1e-14)
+    assert derivative(np.sqrt, 1e-9, method="richardson") == pytest.approx(0.5 / np.sqrt(1e-9), rel=1e-10)
+
+
+def test_derivative_cross_checks_richardson_and_the_complex_step():
+    # exp(-700) * sin(1e-20) = 1e-324 underflows: the complex step returns 0, silently
+    assert complex_step(np.exp, -700.0) == 0.0
+    with pytest.raises(ValueError, match=r"the complex estimate 0 disagrees with a central difference"):
+        derivative(np.exp, -700.0, method="complex")
+    bumpy = lambda t: np.sin(3 * t) + 0.25 * t**2  # varies on a scale of 1, while the first step is |x|/2
+    assert richardson(bumpy, 1e4).success  # converged to the wrong value: its rows agree by accident
+    with pytest.raises(ValueError, match=r"the richardson estimate 4999\.99\d* disagrees with a central difference"):
+        derivative(bumpy, 1e4, method="richardson")
+    with pytest.raises(ValueError, match=r"the complex estimate 1\.57\d*e\+20 disagrees"):
+        derivative(np.log, 1e-300, method="complex")  # the step 1e-20 is far larger than x
+
+
+def test_no_numpy_warning_from_huge_points():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # issue 9: second_derivative(np.sin, 1e300) warned "overflow in scalar power" and returned 0.0
+        with pytest.raises(ValueError, match=r"^`h`=1\.2\d*e\+296 \(at x=1e\+300\) does not fit a second difference: "
+                                             r"h\*\*2 = inf over- or underflows float64"):
+            second_derivative(np.sin, 1e300)
+        with pytest.raises(ValueError, match="does not fit a second difference"):
+            hessian(lambda v: np.sum(v**2), [1e300, 1.0])
+        with pytest.raises(ValueError, match=r"`x`=1\.79769313486e\+308 is too close to the largest float64"):
+            central_difference(np.sin, np.finfo(float).max)
+        with pytest.raises(ValueError, match="the difference quotient overflows float64"):
+            central_difference(lambda t: 1e308 * np.sign(t), 0.0, h=1e-300)
+        # issue 9: richardson(np.log, 5e-4) warned "divide by zero in log" (its first step reached 0)
+        res = richardson(np.log, 5e-4)
+        assert res.success and res.df == pytest.approx(2000.0, rel=1e-12)
+
+
+def test_work_is_bounded():
+    with pytest.raises(ValueError, match=r"^`maxiter` must be at most 100 \(a larger value would only add steps lost "
+                                         r"to rounding"):
+        richardson(np.sin, 1.0, maxiter=101)
+    with pytest.raises(ValueError, match=r"`maxiter` must be at most 10 \(a larger value would need an extrapolation "
+                                         r"table of 30 x 1000000 numbers"):
+        richardson(np.sin, np.zeros(10**6))
+    with pytest.raises(ValueError, match=r"`x` must hold at most 1000 inputs for `hessian`"):
+        hessian(lambda v: np.sum(v), np.zeros(1001))
+    with pytest.raises(ValueError, match="`h0` is too small for x"):
+        richardson(np.sin, 1.0, h0=1e-17)
+
+
+def test_keyboard_interrupt_is_not_swallowed():
+    def interrupted(x):
+        raise KeyboardInterrupt
+
+    for func in ONE_VARIABLE:
+        with pytest.raises(KeyboardInterrupt):
+            _call_one_variable(func, interrupted)

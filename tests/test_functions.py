@@ -176,3 +176,47 @@ def test_accuracy_case_derivatives_are_right(case):
 def test_all_lists_the_public_names():
     for name in functions.__all__:
         assert hasattr(functions, name)
+
+
+# ---------------------------------------------------------------- hostile input (issue 9)
+@pytest.mark.parametrize("fn", [functions.sigmoid, functions.softplus, functions.relu], ids=lambda f: f.__name__)
+def test_activations_check_their_input(fn):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=r"^`x` must be a real number or an array of real numbers, got str '1'$"):
+            fn("1")
+        with pytest.raises(TypeError, match="^`x` must be a real number"):
+            fn(None)
+        with pytest.raises(TypeError, match="^`x` must be real, got complex"):
+            fn(1j)
+        with pytest.raises(ValueError, match=r"^`x` must be finite, got nan at index 1$"):
+            fn([0.0, np.nan])
+        assert np.all(np.isfinite(fn(np.array([-1e308, 0.0, 1e308]))))
+
+
+def test_rosenbrock_checks_its_arguments_and_never_overflows_silently():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for fn in (rosenbrock, rosenbrock_grad, rosenbrock_hessian):
+            with pytest.raises(ValueError, match=r"^`x` must have shape \(2,\) or \(2, \.\.\.\) \(the coordinates x0, x1 "
+                                                 r"first\), got shape \(3,\)$"):
+                fn([1.0, 2.0, 3.0])
+            with pytest.raises(ValueError, match=r"overflows float64 at this `x` and `a`, `b` \(largest \|coordinate\| 1e\+200\)"):
+                fn([1e200, 1e200])
+            with pytest.raises(TypeError, match="^`a` must be a real number, got str"):
+                fn([1.0, 1.0], a="1")
+            with pytest.raises(ValueError, match="^`b` must be finite, got inf$"):
+                fn([1.0, 1.0], b=np.inf)
+
+
+def test_double_well_and_quadratic_bowl_check_their_arguments():
+    with pytest.raises(TypeError, match="^`tilt` must be a real number, got str"):
+        double_well("0.5")
+    with pytest.raises(ValueError, match="^`tilt` must be finite, got nan$"):
+        double_well(np.nan)
+    with pytest.raises(ValueError, match=r"^`A` must have at most 1000 rows \(the eigenvalues of a larger matrix take "
+                                         r"seconds to minutes, uninterruptibly"):
+        quadratic_bowl(np.ones(5000))
+    with pytest.raises(ValueError, match="^`A` is too large: its eigenvalues overflow float64"):
+        quadratic_bowl([[1e308, 1e308], [1e308, 1e308]])
+    assert quadratic_bowl([1e308, 1.0]).L == 1e308  # large but representable

@@ -255,3 +255,30 @@ def test_errors():
         cg.draw_graph(big)
     with pytest.raises(ValueError, match="`steps` must be list\\(backward_steps\\(root\\)\\)"):
         cg.draw_graph(o, step=1, steps=list(backward_steps(Value(1.0) * 2)))
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    (dict(ax="axes"), TypeError, "`ax` must be a matplotlib Axes or None, got str"),
+    (dict(show_local="yes"), TypeError, "`show_local` must be True or False"),
+    (dict(digits=0), ValueError, "`digits` must be an integer from 1 to 17, got 0"),
+    (dict(digits=3.5), ValueError, "`digits` must be an integer from 1 to 17"),
+    (dict(fontsize=np.nan), ValueError, "`fontsize` must be finite, got nan"),
+    (dict(fontsize=1e6), ValueError, r"`fontsize` must be from 2 to 72 \(points\)"),
+    (dict(fontsize="9"), TypeError, "`fontsize` must be a real number"),
+    (dict(max_nodes=0), ValueError, "`max_nodes` must be an integer >= 1"),
+    (dict(max_nodes=10**6), ValueError, r"`max_nodes` must be at most 500 \(a drawing is for teaching-sized"),
+    (dict(step=1, steps="all"), ValueError, r"`steps` must be list\(backward_steps\(root\)\)"),
+    (dict(step=1, steps=[None] * 10), ValueError, r"`steps` must be list\(backward_steps\(root\)\)"),
+])
+def test_draw_graph_checks_its_arguments(kwargs, error, text):
+    with pytest.raises(error, match=text):
+        cg.draw_graph(neuron(), **kwargs)
+
+
+def test_a_global_layout_engine_does_not_make_draw_graph_warn():
+    # use_course_style (or a learner's rcParams) may turn constrained layout on for
+    # every figure; the graph is placed by hand and must draw without a warning
+    with matplotlib.rc_context({"figure.constrained_layout.use": True}):
+        d = cg.draw_graph(neuron())
+        d.ax.figure.canvas.draw()                           # filterwarnings = error: a warning fails
+        assert d.ax.figure.get_layout_engine() is None

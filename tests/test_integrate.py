@@ -1,6 +1,8 @@
 """Tests for calclib.integrate: closed forms, observed orders, exactness,
 Monte Carlo statistics, the fundamental theorem, properties and validation."""
 import math
+import tracemalloc
+import warnings
 
 import numpy as np
 import pytest
@@ -456,3 +458,110 @@ def test_convergence_order_of_exact_power_laws():
     ns = np.array([10, 20, 40, 80])
     assert convergence_order(ns, 3.0 * ns**-2.0) == pytest.approx(2.0, abs=1e-12)
     assert convergence_order(ns, 0.1 * ns**-0.5) == pytest.approx(0.5, abs=1e-12)
+
+
+# --------------------------------------------------------------------------
+# Hostile input (issue 9): no silent wrong number, no numpy warning, bounded work
+# --------------------------------------------------------------------------
+WIDE = (-1e308, 1e308)  # b - a overflows float64
+
+
+@pytest.mark.parametrize("rule", ALL_RULES + [romberg, monte_carlo], ids=RULE_IDS + ["romberg", "mc"])
+def test_an_interval_wider_than_the_largest_float(rule):
+    # issue 9: trapezoid(np.zeros_like, -1e308, 1e308) warned twice and returned nan (true 0)
+    def value(*args):
+        res = rule(*args) if rule is not monte_carlo else rule(*args, rng=0)
+        return getattr(res, "integral", res)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert value(np.zeros_like, *WIDE) == 0.0
+        assert value(lambda x: 0 * x + 1e-10, *WIDE) == pytest.approx(2e298, rel=1e-12)
+        assert value(lambda x: 0 * x + 1e-10, *WIDE[::-1]) == pytest.approx(-2e298, rel=1e-12)
+        with pytest.raises(ValueError, match=r"the integral of `f` over \[`a`, `b`\] overflows float64"):
+            value(np.ones_like, *WIDE)  # 2e308 is not a float64
+
+
+def test_cumulative_integral_over_the_widest_interval():
+    np.testing.assert_array_equal(cumulative_integral(np.zeros_like, -1e308, [1e308, 0.0]), [0.0, 0.0])
+    assert cumulative_integral(lambda x: 0 * x + 1e-10, -1e308, 1e308) == pytest.approx(2e298, rel=1e-12)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES + [romberg, monte_carlo], ids=RULE_IDS + ["romberg", "mc"])
+def test_large_values_whose_sum_overflows_but_whose_integral_does_not(rule):
+    res = rule(lambda x: 0 * x + 1e307, 0, 1)
+    assert getattr(res, "integral", res) == pytest.approx(1e307, rel=1e-12)
+    res = expectation(lambda x: 0 * x + 1e307, lambda rng, n: rng.uniform(size=n), 1000, rng=0)
+    assert res.value == pytest.approx(1e307, rel=1e-12) and res.stderr == 0.0
+
+
+@pytest.mark.parametrize("rule", ALL_RULES + [romberg, monte_carlo, cumulative_integral],
+                         ids=RULE_IDS + ["romberg", "mc", "cumulative"])
+@pytest.mark.parametrize("f, exc, match", [
+    (lambda x: None, TypeError, r"^`f` must return a real number or an array of real numbers, got None \(is a `return` missing\?\)$"),
+    (lambda x: "1.5", TypeError, r"^`f` must return a real number or an array of real numbers, got str '1\.5'$"),
+    (lambda x: x + 1j, TypeError, "^`f` must return real numbers, got complex"),
+    (lambda x: x + "a", TypeError, r"calling `f` on an array of \d+ points failed \(UFuncTypeError"),
+], ids=["None", "str", "complex", "ufunc error"])
+def test_what_f_returns_is_checked(rule, f, exc, match):
+    with pytest.raises(exc, match=match):
+        rule(f, 0, 1) if rule is not cumulative_integral else rule(f, 0, 1.0)
+
+
+def _limits():
+    return [
+        (lambda: riemann_sum(np.sin, 0, 1, n=1e9), r"^`n` must be at most 10000000 \(a larger value would evaluate `f` "
+                                                   r"at 1e\+09 points: 7\.45 GiB per array\), got 1000000000$"),
+        (lambda: trapezoid(np.sin, 0, 1, n=10**9), r"^`n` must be at most 10000000 "),
+        (lambda: simpson(np.sin, 0, 1, n=10**9), r"^`n` must be at most 10000000 "),
+        (lambda: monte_carlo(np.sin, 0, 1, n=10**9), r"^`n` must be at most 10000000 "),
+        (lambda: expectation(np.sin, lambda rng, n: rng.uniform(size=n), 10**9), r"^`n` must be at most 10000000 "),
+        # issue 9: ran 135 s inside C code and could not be interrupted
+        (lambda: gauss_legendre(np.exp, 0, 1, n=10000), r"^`n` must be at most 1000 \(a larger value would take minutes "
+                                                        r"to compute its nodes, in C code that Ctrl-C cannot stop"),
+        (lambda: cumulative_integral(np.exp, 0, 1.0, n=10000), r"^`n` must be at most 1000 "),
+        (lambda: cumulative_integral(np.exp, 0, np.zeros(10**5), n=200), r"^`n` must be at most 100 \(a larger value "
+                                                                          r"would evaluate `f` at 200 nodes for each of "
+                                                                          r"the 100000 points of `x`"),
+        # issue 9: exhausted memory (divmax=1e7 asked for a 728 TiB table)
+        (lambda: romberg(np.sqrt, 0, 1, divmax=40, tol=0, rtol=0), r"^`divmax` must be at most 23 \(a larger value "
+                                                                   r"would evaluate `f` at 2\*\*40 \+ 1 points, more than "
+                                                                   r"10000000 \(8\.19e\+03 GiB per array\)\), got 40$"),
+        (lambda: romberg(np.sqrt, 0, 1, divmax=10**7), r"^`divmax` must be at most 23 "),
+    ]
+
+
+@pytest.mark.parametrize("call, match", _limits())
+def test_work_is_bounded_and_checked_before_allocating(call, match):
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError, match=match):
+            call()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**23  # refused before any large array (80 MB and more) exists
+
+
+def test_the_limits_themselves_are_allowed():
+    assert gauss_legendre(np.exp, 0, 1, n=1000) == pytest.approx(np.e - 1, rel=1e-13)
+    res = romberg(np.exp, 0, 1, divmax=23)
+    assert res.success and res.integral == pytest.approx(np.e - 1, rel=1e-14)
+
+
+def test_expectation_checks_what_the_sampler_returns():
+    with pytest.raises(TypeError, match=r"^`sampler` must return .*got None"):
+        expectation(np.exp, lambda rng, n: None, 10)
+    with pytest.raises(ValueError, match=r"^`sampler\(rng, n\)` must return finite samples, got nan at index 3$"):
+        expectation(np.exp, lambda rng, n: np.where(np.arange(n) == 3, np.nan, 0.0), 10)
+    with pytest.raises(TypeError, match=r"calling `sampler\(rng, n\)` with n=10 raised TypeError"):
+        expectation(np.exp, lambda rng: rng.uniform(), 10)
+
+
+@pytest.mark.parametrize("rule", ALL_RULES + [romberg, monte_carlo], ids=RULE_IDS + ["romberg", "mc"])
+def test_keyboard_interrupt_inside_f_is_not_swallowed(rule):
+    def interrupted(x):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rule(interrupted, 0, 1)

@@ -124,10 +124,11 @@ def test_set_weights_round_trip_and_errors():
     small.set_weights(big.get_weights())
     x = np.array([0.3, -0.2])
     assert small(x).data == pytest.approx(big(x).item(), rel=1e-14)
-    with pytest.raises(ValueError, match="expected 2 \\(W, b\\) pairs, got 1"):
+    with pytest.raises(ValueError, match=r"`weights` must hold 2 \(W, b\) pairs, one per layer, got 1"):
         small.set_weights(big.get_weights()[:1])
     bad = [(np.zeros((3, 2)), np.zeros(3)), (np.zeros((3, 1)), np.zeros(1))]
-    with pytest.raises(ValueError, match=r"layer 0: expected W of shape \(2, 3\) and b of shape \(3,\), got \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"`weights\[0\]` \(layer 0\): expected W of shape \(2, 3\) "
+                                         r"and b of shape \(3,\), got \(3, 2\)"):
         big.set_weights(bad)
 
 
@@ -150,9 +151,9 @@ def test_input_validation():
         nn.MLP(0, [3])
     with pytest.raises(ValueError, match="`nouts` must list at least one layer size"):
         nn.TensorMLP(2, [])
-    with pytest.raises(ValueError, match="this neuron takes 2 inputs, got 3"):
+    with pytest.raises(ValueError, match=r"`x` must hold 2 inputs \(one per input of the network\), got 3"):
         nn.MLP(2, [1], rng=0)([1.0, 2.0, 3.0])
-    with pytest.raises(ValueError, match=r"expected inputs of shape \(n, 2\), got \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"`x` must have shape \(n, 2\), or \(2,\) for one sample, got \(4, 3\)"):
         nn.TensorMLP(2, [1], rng=0)(np.ones((4, 3)))
     assert nn.MLP(2, 1, rng=0).sizes == [2, 1]                # a single int is one layer
     assert nn.MLP(2, [1], activation="linear", rng=0).layers[0].neurons[0].activation is None
@@ -199,3 +200,146 @@ def test_make_moons():
     with pytest.raises(ValueError, match="`noise` must be >= 0"):
         nn.make_moons(10, noise=-1.0)
     assert "Neuron" in repr(nn.MLP(2, [1], rng=0)) and "TensorMLP" in repr(nn.TensorMLP(2, [1], rng=0))
+
+
+# ---------------------------------------------------------------------------
+# Hostile input (issue 9): a finite result or an error naming the argument
+# ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("x, error, text", [
+    ([np.nan, 1.0], ValueError, "`x` must hold finite numbers, got nan at index 0"),
+    ([1.0, np.inf], ValueError, "`x` must hold finite numbers, got inf at index 1"),
+    ([1.0, "2"], TypeError, "`x` must hold numbers or Values, got str '2' at index 1"),
+    ("ab", TypeError, "`x` must be one sample"),
+    (3.0, TypeError, "`x` must be one sample"),
+    (np.ones((2, 2)), TypeError, "`x` must be one sample"),
+])
+def test_the_value_mlp_refuses_an_input_that_is_not_finite_numbers(x, error, text):
+    with pytest.raises(error, match=text):
+        nn.MLP(2, [3, 1], rng=0)(x)
+    with pytest.raises(error, match=text):
+        nn.Neuron(2, rng=0)(x)
+
+
+def test_the_tensor_mlp_refuses_an_input_that_is_not_finite_numbers():
+    model = nn.TensorMLP(2, [3, 1], rng=0)
+    with pytest.raises(ValueError, match=r"`x` must be finite, got nan at index \(1, 0\)"):
+        model(np.array([[1.0, 2.0], [np.nan, 0.0]]))
+    with pytest.raises(TypeError, match="`x` must be real numbers"):
+        model("12")
+    with pytest.raises(ValueError, match=r"`x` must be finite"):
+        nn.Linear(2, 1, rng=0)([np.inf, 1.0])
+
+
+def test_sizes_are_bounded_before_anything_is_allocated():
+    with pytest.raises(ValueError, match=r"`nin` and `nouts` give layer sizes \[2, 1000000, 1\], 4000001 "
+                                         r"parameters; MLP allows at most 100000 \(memory and time"):
+        nn.MLP(2, [10**6, 1])
+    with pytest.raises(ValueError, match="TensorMLP allows at most 10000000"):
+        nn.TensorMLP(10**5, [10**5])
+    with pytest.raises(ValueError, match="Linear allows at most 10000000"):
+        nn.Linear(10**9, 10**9)
+    with pytest.raises(ValueError, match="a Layer of Values allows at most 100000"):
+        nn.Layer(10**4, 10**3)
+    with pytest.raises(ValueError, match="`nouts` lists 1001 layers; at most 1000"):
+        nn.TensorMLP(1, [1] * 1001)
+    with pytest.raises(ValueError, match=r"`n_samples` must be at most 1000000 \(a toy data set; memory\)"):
+        nn.make_moons(10**9)
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    (dict(nouts="3"), TypeError, "`nouts` must be a list of layer sizes"),
+    (dict(nouts=None), TypeError, "`nouts` must be a list of layer sizes"),
+    (dict(nouts=[3, 1.5]), TypeError, r"`nouts\[1\]` must be an integer"),
+    (dict(nouts=[3, 0]), ValueError, r"`nouts\[1\]` must be an integer >= 1"),
+    (dict(activation=np.array(["relu"])), TypeError, "`activation` must be 'relu'"),
+    (dict(rng="seed"), TypeError, "`rng` must be None, a non-negative int or a numpy.random.Generator"),
+    (dict(rng=-1), TypeError, "`rng` must be None"),
+])
+def test_network_arguments_are_checked(kwargs, error, text):
+    args = dict(nin=2, nouts=[3, 1]) | kwargs
+    for cls in (nn.MLP, nn.TensorMLP):
+        with pytest.raises(error, match=text):
+            cls(**args)
+
+
+def test_mse_refuses_empty_and_non_finite_input():
+    for pred in ([], Tensor(np.zeros((0, 1)))):
+        with pytest.raises(ValueError, match="`pred` and `target` are empty: the mean of no errors is undefined"):
+            nn.mse(pred, [])
+    with pytest.raises(ValueError, match="`target` must be finite, got nan"):
+        nn.mse([Value(1.0)], [np.nan])
+    with pytest.raises(ValueError, match="`target` must be finite, got inf"):
+        nn.mse(Tensor([1.0]), [np.inf])
+    with pytest.raises(TypeError, match=r"`pred\[1\]` must be a real number, got str"):
+        nn.mse([Value(1.0), "2"], [1.0, 2.0])
+    with pytest.raises(TypeError, match="`pred` must be a Tensor, a Value or a sequence of Values"):
+        nn.mse(None, [1.0])
+    assert nn.mse([1.0, Value(3.0)], [0.0, 0.0]).data == 5.0    # numbers are constants
+
+
+@pytest.mark.parametrize("lr, error, text", [
+    (np.nan, ValueError, "`lr` must be finite, got nan"),
+    (np.inf, ValueError, "`lr` must be finite, got inf"),
+    (0.0, ValueError, "`lr` must be positive, got 0.0"),
+    (-1, ValueError, "`lr` must be positive, got -1.0"),
+    ("0.1", TypeError, "`lr` must be a real number"),
+    (None, TypeError, "`lr` must be a real number"),
+])
+def test_sgd_step_refuses_a_learning_rate_that_is_not_positive_and_finite(lr, error, text):
+    w = Tensor([1.0])
+    (w * w).sum().backward()
+    with pytest.raises(error, match=text):
+        nn.sgd_step([w], lr)
+    np.testing.assert_array_equal(w.data, [1.0])
+
+
+def test_sgd_step_changes_nothing_when_one_step_would_not_be_finite():
+    a, b, c = Value(1.0), Tensor([1.0, 2.0]), Tensor([3.0])
+    a.grad, b.grad, c.grad = 2.0, np.array([1.0, np.inf]), np.array([1.0])
+    with pytest.raises(ValueError, match=r"the step would make `parameters\[1\]` not finite .*; "
+                                         r"no parameter was changed"):
+        nn.sgd_step([a, b, c], 0.1)
+    assert a.data == 1.0 and c.data.tolist() == [3.0]          # checked first, applied after
+    b.grad = np.array([1e300, 1.0])
+    with pytest.raises(ValueError, match=r"`parameters\[0\]` not finite"):
+        nn.sgd_step([b], 1e10)                                 # lr * grad beyond float64
+    b.grad = np.ones(3)
+    with pytest.raises(ValueError, match=r"`parameters\[0\]` has shape \(2,\) but its gradient \(3,\)"):
+        nn.sgd_step([b], 0.1)
+    with pytest.raises(TypeError, match=r"`parameters\[0\]` must be a Value or a Tensor, got float"):
+        nn.sgd_step([1.0], 0.1)
+    with pytest.raises(TypeError, match="`parameters` must be a list of Values or Tensors"):
+        nn.sgd_step(Value(1.0), 0.1)
+
+
+def test_set_weights_refuses_weights_that_are_not_finite_and_loads_nothing():
+    model = nn.TensorMLP(2, [3, 1], rng=0)
+    before = model.get_weights()
+    bad = [(np.zeros((2, 3)), np.zeros(3)), (np.full((3, 1), np.nan), np.zeros(1))]
+    with pytest.raises(ValueError, match=r"`weights\[1\]\[0\]` must be finite, got nan"):
+        model.set_weights(bad)
+    np.testing.assert_array_equal(model.get_weights()[0][0], before[0][0])
+    with pytest.raises(TypeError, match=r"`weights\[0\]` must be a pair \(W, b\)"):
+        model.set_weights([(np.zeros((2, 3)),), (np.zeros((3, 1)), np.zeros(1))])
+    with pytest.raises(TypeError, match="`weights` must be a list of"):
+        model.set_weights(None)
+
+
+def test_make_moons_checks_noise_and_rng():
+    with pytest.raises(ValueError, match="`noise` must be finite, got inf"):
+        nn.make_moons(10, noise=np.inf)
+    with pytest.raises(ValueError, match="`noise` must be finite, got nan"):
+        nn.make_moons(10, noise=np.nan)
+    with pytest.raises(TypeError, match="`noise` must be a real number"):
+        nn.make_moons(10, noise="0.1")
+    with pytest.raises(TypeError, match="`rng` must be None"):
+        nn.make_moons(10, rng="0")
+    with pytest.raises(TypeError, match="`n_samples` must be an integer"):
+        nn.make_moons(10.5)
+
+
+def test_a_hidden_layer_of_one_neuron_feeds_the_next_layer():
+    small, big = nn.MLP(2, [1, 3, 1], rng=5), nn.TensorMLP(2, [1, 3, 1], rng=5)
+    x = np.array([0.4, -1.2])
+    assert small(x).data == pytest.approx(big(x).item(), rel=1e-14)

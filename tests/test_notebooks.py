@@ -43,6 +43,8 @@ CHECK_META = {"grade": True, "locked": True, "schema_version": 3, "solution": Fa
 USES_INTERACT = re.compile(r"\binteract(?:ive|_manual)?\s*\(|@interact\b")
 MIN_EXERCISES = 3
 MIN_INTERACTIVE = 2
+TAG_NBVAL_IGNORE = "nbval-ignore-output"
+CHECK_IMPORT = "from calclib.exercises import check"
 
 
 @lru_cache(maxsize=None)
@@ -207,6 +209,9 @@ def _exercise_problems(nb, chapter):
                 f"{cwhere}: nbgrader metadata must be "
                 f"{dict(CHECK_META, grade_id=f'check-{chapter}-{n}', points=1)} (points > 0), got {cmeta}"
             )
+        if not _src(nxt).startswith(CHECK_IMPORT + "\n"):
+            problems.append(f"{cwhere}: a check cell must start with `{CHECK_IMPORT}` (a grade must not depend "
+                            "on a `check` the learner could redefine)")
         call = re.search(rf"""\bcheck\(\s*["']{chapter}\.{n}["']\s*,\s*([A-Za-z_]\w*)""", _src(nxt))
         if not call:
             problems.append(f'{cwhere}: must call check("{chapter}.{n}", <your function>)')
@@ -273,9 +278,12 @@ def structure_problems(nb, filename):
 
     interactive = [(i, c) for i, c in enumerate(nb.cells) if TAG_INTERACTIVE in _nbtools.tags(c)]
     for index, cell in interactive:
-        lines = _src(cell).splitlines()
-        if cell.cell_type != "code" or not lines or lines[0].strip() != "# NBVAL_IGNORE_OUTPUT":
-            problems.append(f"cell {index}: an interactive cell must be code whose first line is # NBVAL_IGNORE_OUTPUT")
+        if cell.cell_type != "code" or TAG_NBVAL_IGNORE not in _nbtools.tags(cell):
+            problems.append(f"cell {index}: an interactive cell must be code tagged {TAG_NBVAL_IGNORE!r} "
+                            "(its widget output cannot be compared)")
+        if "NBVAL_" in _src(cell) or "%config" in _src(cell):
+            problems.append(f"cell {index}: keep test plumbing out of a slider cell the learner reads "
+                            f"(use the {TAG_NBVAL_IGNORE!r} tag; plots.use_course_style() sets the backend)")
         if not USES_INTERACT.search(_src(cell)):
             problems.append(f"cell {index}: an interactive cell must use ipywidgets' interact(...)")
     if len(interactive) < MIN_INTERACTIVE:
@@ -377,10 +385,10 @@ def fixture_notebook(chapter=1):
             "from ipywidgets import interact\nplt.rcParams.update({'figure.figsize': (6, 4), 'figure.dpi': 72})\n"
             "np.set_printoptions(precision=6, suppress=True)\nrng = np.random.default_rng(1)"
         ),
-        v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\ninteract(show, x=(0.0, 1.0));", metadata={"tags": [TAG_INTERACTIVE]}),
+        v4.new_code_cell("interact(show, x=(0.0, 1.0));", metadata={"tags": [TAG_INTERACTIVE, TAG_NBVAL_IGNORE]}),
         v4.new_code_cell("show_many()", metadata={"tags": [TAG_STATIC_FIGURE]},
                          outputs=[out("display_data", data={"image/png": _PNG, "text/plain": "<Figure>"})]),
-        v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\ninteract(show, h=(0.1, 1.0));", metadata={"tags": [TAG_INTERACTIVE]}),
+        v4.new_code_cell("interact(show, h=(0.1, 1.0));", metadata={"tags": [TAG_INTERACTIVE, TAG_NBVAL_IGNORE]}),
         v4.new_code_cell('print("rate 2.000")', metadata={"tags": [TAG_KEY_NUMBERS]},
                          outputs=[out("stream", name="stdout", text="rate 2.000\n")]),
     ]
@@ -390,7 +398,7 @@ def fixture_notebook(chapter=1):
             metadata={"nbgrader": dict(EXERCISE_META, grade_id=f"ex-{chapter}-{n}")},
         ))
         cells.append(v4.new_code_cell(
-            f'check("{chapter}.{n}", f{n})',
+            f'{CHECK_IMPORT}\ncheck("{chapter}.{n}", f{n})',
             metadata={"nbgrader": dict(CHECK_META, grade_id=f"check-{chapter}-{n}", points=1)},
             outputs=[out("execute_result", data={"text/plain": f"[passed] Exercise {chapter}.{n}\npractice checks passed"})],
         ))
@@ -451,7 +459,19 @@ def _break_error(nb):
 
 
 def _break_marker(nb):
-    nb.cells[2].source = "# NBVAL_IGNORE_OUTPUT  (sliders)\ninteract(show, x=(0.0, 1.0));"
+    nb.cells[5].source = "# NBVAL_IGNORE_OUTPUT  (numbers)\n" + nb.cells[5].source
+
+
+def _break_slider_plumbing(nb):
+    nb.cells[2].source = "# NBVAL_IGNORE_OUTPUT\n" + nb.cells[2].source
+
+
+def _break_slider_tag(nb):
+    nb.cells[2].metadata["tags"].remove(TAG_NBVAL_IGNORE)
+
+
+def _break_check_import(nb):
+    _first_check(nb).source = 'check("1.1", f1)'
 
 
 def _drop_tag(tag):
@@ -475,7 +495,7 @@ def _break_check_status(nb):
 
 
 def _break_check_id(nb):
-    _first_check(nb).source = 'check("1.2", f1)'
+    _first_check(nb).source = f'{CHECK_IMPORT}\ncheck("1.2", f1)'
 
 
 def _break_pairing(nb):
@@ -529,6 +549,9 @@ BREAKS = {
     "unseeded rng": (_break_setup, "seeded"),
     "solution region outside the def": (_break_solution_outside_def, "inside a function body"),
     "interact in an untagged cell": (_break_untagged_interact, "not tagged 'interactive'"),
+    "nbval comment in a slider cell": (_break_slider_plumbing, "test plumbing"),
+    "slider cell without the nbval tag": (_break_slider_tag, "must be code tagged 'nbval-ignore-output'"),
+    "check cell without its import": (_break_check_import, "must start with `from calclib.exercises import check`"),
 }
 
 

@@ -288,7 +288,7 @@ def test_wrong_outputs_of_f_and_grad():
         gradient_descent(lambda x: x**2, [1.0, 1.0], grad=bowl_grad)
     with pytest.raises(ValueError, match=r"`grad` must return an array shaped like `x0` \(2,\), got shape \(3,\)"):
         gradient_descent(bowl, [1.0, 1.0], grad=lambda x: np.ones(3))
-    with pytest.raises(TypeError, match="`f` must return a real loss"):
+    with pytest.raises(TypeError, match="`f` must return real numbers, got complex"):
         gradient_descent(lambda x: x + 1j, 1.0, grad=lambda x: 1.0)
     with pytest.raises(ValueError, match="is x0 inside the domain of `f`"):
         gradient_descent(lambda x: np.log(x), -1.0, grad=lambda x: 1 / x)
@@ -307,3 +307,76 @@ def test_max_stable_lr_validation():
         max_stable_lr([1.0, 10.0])
     with pytest.raises(ValueError, match=r"`momentum` must be in \[0, 1\)"):
         max_stable_lr(10.0, momentum=1.5)
+
+
+# --------------------------------------------------------------------------
+# Hostile input (issue 9)
+# --------------------------------------------------------------------------
+def test_complex_gradient_is_refused_not_truncated():
+    # issue 9: a grad returning complex values lost its imaginary part (184 ComplexWarnings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(TypeError, match=r"^`grad` must return real numbers, got complex"):
+            gradient_descent(lambda x: x**2, 1.0, grad=lambda x: 2 * x + 0j)
+
+
+@pytest.mark.parametrize("bad, name", [(lambda x: None, "f"), (lambda x: "1.0", "f"), (lambda x: [1.0, None], "f")])
+def test_what_f_returns_is_checked(bad, name):
+    with pytest.raises(TypeError, match=rf"^`{name}` must return a real number or an array of real numbers, got"):
+        gradient_descent(bad, [1.0, 1.0])
+    with pytest.raises(TypeError, match=r"^`grad` must return a real number"):
+        gradient_descent(bowl, [1.0, 1.0], grad=bad)
+
+
+def test_an_exception_inside_grad_names_grad():
+    with pytest.raises(TypeError, match=r"^calling `grad` at x=\[1\. 1\.\] raised IndexError"):
+        gradient_descent(bowl, [1.0, 1.0], grad=lambda x: x[5])
+
+
+def test_lr_exactly_2_over_L_gets_advice_that_can_help():
+    # issue 9: at lr = 2/L the iterates bounce forever and the message said "increase maxiter (or lr)"
+    res = gradient_descent(bowl, [1.0, 1.0], grad=bowl_grad, lr=max_stable_lr(A))
+    assert not res.success and res.nit == 1000
+    assert "zig-zag" in res.message and "try a smaller lr (about half)" in res.message
+    assert "increase maxiter" not in res.message
+    assert gradient_descent(bowl, [1.0, 1.0], grad=bowl_grad, lr=max_stable_lr(A) / 2).success  # the advice works
+    with_momentum = gradient_descent(bowl, [1.0, 1.0], grad=bowl_grad, lr=0.3, momentum=0.5, maxiter=50)
+    assert "stability limit 2 (1 + momentum) / L" in with_momentum.message
+    assert "try a smaller lr (about half) or a smaller momentum=0.5" in with_momentum.message
+
+
+def test_slow_but_steady_progress_still_suggests_more_steps():
+    res = gradient_descent(bowl, [1.0, 1.0], grad=bowl_grad, lr=0.01)
+    assert not res.success
+    assert "still move steadily downhill: increase maxiter (or lr, keeping it below 2/L)" in res.message
+
+
+def test_maxiter_is_bounded_by_the_memory_of_the_path():
+    with pytest.raises(ValueError, match=r"^`maxiter` must be at most 4999999 \(a larger value would keep more than "
+                                         r"10000000 numbers in `path` for an `x0` of 2 inputs"):
+        gradient_descent(bowl, [1.0, 1.0], grad=bowl_grad, maxiter=10**9)
+
+
+def test_max_stable_lr_refuses_what_it_cannot_compute():
+    with pytest.raises(ValueError, match="2/L overflows float64"):
+        max_stable_lr(1e-320)
+    with pytest.raises(ValueError, match="`L` as a Hessian must have at most 1000 rows"):
+        max_stable_lr(np.eye(1001))
+    with pytest.raises(TypeError, match="`L` must be a real number or an array of real numbers, got str"):
+        max_stable_lr("10")
+
+
+@pytest.mark.parametrize("where", ["f", "grad", "callback"])
+def test_keyboard_interrupt_stops_the_loop(where):
+    calls = []
+
+    def interrupt_at_step_3(x):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return bowl(x) if where == "f" else (bowl_grad(x) if where == "grad" else None)
+
+    kwargs = {"f": bowl, "grad": bowl_grad, where: interrupt_at_step_3}
+    with pytest.raises(KeyboardInterrupt):
+        gradient_descent(kwargs.pop("f"), [1.0, 1.0], lr=0.01, **kwargs)
+    assert len(calls) == 3

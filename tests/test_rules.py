@@ -224,7 +224,7 @@ def test_dual_derivative_validation():
         dual_derivative(2.0, 1.0)
     with pytest.raises(TypeError, match="`f` must be callable"):
         dual_partials(None, 1.0)
-    with pytest.raises(ValueError, match="at least one argument"):
+    with pytest.raises(ValueError, match="`args` must hold at least one number"):
         dual_partials(lambda: 1.0)
 
 
@@ -258,3 +258,91 @@ def test_outside_the_domain_is_a_clear_error_not_a_warning(f, x, name, recwarn):
     with pytest.raises(ValueError, match=f"{name} has no finite derivative at"):
         dual_derivative(f, x)
     assert len(recwarn) == 0
+
+
+# ---------------------------------------------------------------- hostile input (issue 9)
+def test_the_functions_raise_outside_their_domain_as_documented():
+    # issue 9: rules.log(-1.0) returned nan (with a RuntimeWarning) although the docs say it raises
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^`x`=-1\.0 is outside the domain of log$"):
+            log(-1.0)
+        with pytest.raises(ValueError, match=r"^`x`=-4\.0 is outside the domain of sqrt$"):
+            sqrt(np.array([4.0, -4.0]))
+        with pytest.raises(ValueError, match=r"^log\(`x`\) is infinite at x=0\.0 \(it overflows float64, or x is the "
+                                             r"edge of its domain\)$"):
+            log(0.0)
+        with pytest.raises(ValueError, match=r"^exp\(`x`\) is infinite at x=1000\.0"):
+            exp(1000.0)
+        with pytest.raises(ValueError, match=r"^`x` must be finite, got inf$"):
+            sin(np.inf)
+        with pytest.raises(TypeError, match=r"^`x` must be a real number or an array of real numbers, got str '4'$"):
+            sqrt("4")
+
+
+def test_dual_derivative_refuses_what_is_not_a_number():
+    # issue 9: dual_derivative(lambda x: None, 1.0) returned 0.0
+    with pytest.raises(TypeError, match=r"^`f` must return a real number or an array of real numbers, got None "
+                                        r"\(is a `return` missing\?\)$"):
+        dual_derivative(lambda x: None, 1.0)
+    # issue 9: dual_partials(lambda x, y: "x", 1.0, 2.0) returned (0, 0)
+    with pytest.raises(TypeError, match=r"^`f` must return a real number or an array of real numbers, got str 'x'$"):
+        dual_partials(lambda x, y: "x", 1.0, 2.0)
+    with pytest.raises(TypeError, match="`f` must return real numbers, got complex"):
+        dual_derivative(lambda x: 1j, 1.0)
+    with pytest.raises(TypeError, match=r"`f` must return .*got list \[Dual"):
+        dual_derivative(lambda x: [x, x], 1.0)  # a list of duals is not a number
+    with pytest.raises(ValueError, match=r"`f` must return a number or an array shaped like its input \(2,\)"):
+        dual_derivative(lambda x: np.ones(3), [1.0, 2.0])
+    assert dual_derivative(lambda x: 7, 1.0) == 0.0 and dual_derivative(lambda x: True, 1.0) == 0.0  # constants
+
+
+def test_division_by_zero_raises_instead_of_warning():
+    # issue 9: dual_derivative(lambda x: 1 / x, 0.0) warned "divide by zero" and returned -inf
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^`f` has no derivative at `x`=0\.0: the quotient u / v has no value where "
+                                             r"v = 0 \(a division by zero\)$"):
+            dual_derivative(lambda x: 1 / x, 0.0)
+        with pytest.raises(ValueError, match="division by zero"):
+            Dual(1.0, 1.0) / 0
+        with pytest.raises(ValueError, match="division by zero"):
+            Dual(np.array([1.0, 2.0]), 1.0) / np.array([1.0, 0.0])
+        with pytest.raises(ValueError, match=r"`f` has no derivative at `args\[0\]`=1\.0, `args\[1\]`=0\.0"):
+            dual_partials(lambda x, y: x / y, 1.0, 0.0)
+
+
+def test_overflow_raises_instead_of_returning_inf():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"`f` has no derivative at `x`=1e\+200: the product u \* v overflows float64"):
+            dual_derivative(lambda x: x * x, 1e200)
+        with pytest.raises(ValueError, match="the exponential a\\*\\*u overflows float64"):
+            dual_derivative(lambda x: 2**x, 2000.0)
+        with pytest.raises(ValueError, match="the exponential a\\*\\*u overflows float64 or is undefined"):
+            dual_derivative(lambda x: (-2.0) ** x, 1.0)  # log(-2) in the rule
+        with pytest.raises(ValueError, match=r"exp has no finite derivative at 1000\.0; is `x` inside the domain"):
+            exp(Dual(1000.0, 1.0))
+
+
+def test_dual_parts_are_checked_numbers():
+    with pytest.raises(TypeError, match=r"^`value` must be a real number or an array of real numbers, got str 'a'$"):
+        Dual("a")
+    with pytest.raises(TypeError, match="^`deriv` must be a real number"):
+        Dual(1.0, None)
+    with pytest.raises(ValueError, match=r"^`value` must be finite, got nan$"):
+        Dual(np.nan)
+    with pytest.raises(ValueError, match=r"^`deriv` \(shape \(3,\)\) must broadcast against `value` \(shape \(2,\)\)$"):
+        Dual([1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=r"^`value` must be real, got complex"):
+        Dual(1j)
+
+
+def test_an_exception_inside_f_names_f_and_the_point():
+    with pytest.raises(TypeError, match=r"^calling `f` on dual numbers at `x`=1\.0 raised TypeError: numpy's arctan"):
+        dual_derivative(np.arctan, 1.0)
+    with pytest.raises(TypeError, match=r"calling `f` on dual numbers at `x`=1\.0 raised TypeError: 'Dual' object is not "
+                                        r"subscriptable; write `f` with \+ - \* / \*\* and the functions of calclib\.rules"):
+        dual_derivative(lambda x: x[0], 1.0)
+    with pytest.raises(KeyboardInterrupt):
+        dual_derivative(lambda x: (_ for _ in ()).throw(KeyboardInterrupt), 1.0)

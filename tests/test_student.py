@@ -7,7 +7,9 @@
   and must run without error; every check cell must report "not attempted".
 * Every check cell of the teacher notebooks says "passed" in its stored output
   (nbval re-runs them and compares, so this is the teacher side of the pair).
-* Marker mistakes stop the build loudly; the clobber guard protects edits.
+* Marker mistakes are reported loudly and keep that notebook out of the build;
+  the clobber guard protects edits. (Broken notebooks, schema checks, taken
+  output paths and Ctrl-C are in ``tests/test_tools.py``.)
 """
 from __future__ import annotations
 
@@ -184,28 +186,32 @@ def test_bad_markers_stop_the_build(tmp_path, case):
     source, line, words = BAD_SOURCES[case]
     cell = nbformat.v4.new_code_cell(source, metadata={"nbgrader": dict(EX_META, grade_id="ex-1-1")})
     path = _write_source(tmp_path / "src", [nbformat.v4.new_code_cell("x = 1"), cell])
-    with pytest.raises(make_student.MarkerError) as info:
+    with pytest.raises(make_student.BuildFailed) as info:
         make_student.build(tmp_path / "src", tmp_path / "out")
+    assert [type(e) for e in info.value.errors] == [make_student.MarkerError]
     message = str(info.value)
     assert str(path) in message and "cell 2" in message and f"line {line}" in message and words in message, message
-    assert not (tmp_path / "out").exists(), "nothing may be written when the build fails"
+    assert info.value.left_out == [str(path)]
+    assert not (tmp_path / "out").exists(), "a notebook with bad markers must not be written"
 
 
 def test_solution_cell_without_markers_stops_the_build(tmp_path):
     cell = nbformat.v4.new_code_cell("def f(x):\n    return x", metadata={"nbgrader": dict(EX_META, grade_id="ex-1-1")})
     _write_source(tmp_path / "src", [cell])
-    with pytest.raises(make_student.MarkerError, match=r"cell 1 \(ex-1-1\).*no ### BEGIN SOLUTION region"):
+    with pytest.raises(make_student.BuildFailed, match=r"cell 1 \(ex-1-1\).*no ### BEGIN SOLUTION region"):
         make_student.build(tmp_path / "src", tmp_path / "out")
 
 
 def test_bad_markers_fail_the_command_line_loudly(tmp_path, capsys):
+    """The broken notebook is named and left out; the good one is still built; exit status 1."""
     good = _write_source(tmp_path / "src", _exercise(1), name="01_good.ipynb")
     bad = _write_source(tmp_path / "src", _exercise(2, body="    return 2 * x\n    ### END SOLUTION"), name="02_bad.ipynb")
     assert make_student.main([str(tmp_path / "src"), str(tmp_path / "out")]) == 1
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert f"{bad}: cell 1 (ex-1-2), line 5: ### END SOLUTION without a ### BEGIN SOLUTION" in err, err
-    assert "nothing was written" in err
-    assert not (tmp_path / "out" / good.name).exists()
+    assert err.splitlines()[-1] == f"1 notebook(s) not written: {bad}", err
+    assert f"{tmp_path / 'out' / good.name}: written" in out
+    assert (tmp_path / "out" / good.name).exists() and not (tmp_path / "out" / bad.name).exists()
 
 
 def test_stub_hidden_tests_and_solution_only_cells(tmp_path):

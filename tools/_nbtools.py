@@ -18,13 +18,20 @@ and by the tests (which put ``tools/`` on ``sys.path``).
 """
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import hashlib
 import json
 import os
 import re
+import signal
 import stat
 import tempfile
+import threading
+import time
+import warnings
+import weakref
 from pathlib import Path
 
 from calclib.exercises import STATUSES  # one list of check statuses, owned by the checker
@@ -57,7 +64,12 @@ NBVAL_MARKERS = (
 
 # -- check() results -----------------------------------------------------------
 
-_STATUS_RE = re.compile(r"\b(not attempted|passed|wrong|error)\b", re.IGNORECASE)
+#: Any status of :data:`calclib.exercises.STATUSES` as a whole word or phrase
+#: (longest first, so a status that contains another one wins).
+_STATUS_RE = re.compile(
+    r"\b(" + "|".join(re.escape(s) for s in sorted(STATUSES, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
 
 # -- course structure ------------------------------------------------------------
 
@@ -212,6 +224,112 @@ def _joined(text):
     return "".join(text) if isinstance(text, list) else str(text)
 
 
+# -- reading and validating notebook files -----------------------------------------
+
+
+class NotebookError(ValueError):
+    """A notebook file that cannot be used; the message starts with the file name.
+
+    Raised for a file that cannot be read, is not valid JSON, is not a Jupyter
+    notebook, or does not follow the nbformat schema.
+    """
+
+
+def _schema_location(path):
+    """``cell 3: metadata.tags`` for a JSON-schema error path like ``['cells', 3, 'metadata', 'tags']``."""
+    parts = list(path)
+    where = []
+    if len(parts) >= 2 and parts[0] == "cells" and isinstance(parts[1], int):
+        where.append(f"cell {parts[1]}")
+        parts = parts[2:]
+    if parts:
+        where.append(".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in parts).replace(".[", "["))
+    return ": ".join(where) if where else "top level"
+
+
+def schema_problem(nb):
+    """Describe the first way `nb` breaks the nbformat schema, or return None if it is valid.
+
+    Uses :func:`nbformat.validate`; a cell without an ``id`` (which nbformat
+    4.5 requires and today only warns about) counts as a problem too.
+
+    >>> import nbformat
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("hi")])
+    >>> schema_problem(nb) is None
+    True
+    >>> nb.cells[0]["outputs"] = []
+    >>> schema_problem(nb)
+    "cell 0: Additional properties are not allowed ('outputs' was unexpected)"
+    >>> del nb.cells[0]["outputs"]
+    >>> nb.cells[0].metadata["tags"] = "interactive"
+    >>> schema_problem(nb)
+    "cell 0: metadata.tags: 'interactive' is not of type 'array'"
+    """
+    import nbformat
+
+    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):
+        for index, cell in enumerate(nb.get("cells", [])):
+            if isinstance(cell, dict) and "id" not in cell:
+                return f"cell {index}: no 'id' field (nbformat 4.5 requires one; open and save the notebook in Jupyter)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nbformat's own deprecation notes: the error below says it all
+        try:
+            nbformat.validate(nb)
+        except nbformat.ValidationError as exc:
+            location = _schema_location(getattr(exc, "absolute_path", []) or [])
+            message = getattr(exc, "message", None) or str(exc).splitlines()[0]
+            return message if location == "top level" else f"{location}: {message}"
+    return None
+
+
+def read_notebook(path):
+    """Read the notebook at `path` as nbformat 4 and check it against the schema.
+
+    Returns a ``NotebookNode``. Raises :class:`NotebookError`, naming the file
+    and what is wrong, when it cannot be read, is not valid JSON (with line
+    and column), is not a Jupyter notebook, or breaks the nbformat schema.
+
+    >>> import tempfile
+    >>> bad = Path(tempfile.mkdtemp()) / "broken.ipynb"
+    >>> _ = bad.write_text('{"cells": [')
+    >>> read_notebook(bad)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    _nbtools.NotebookError: ...broken.ipynb: not valid JSON (Expecting value at line 1, column 12)
+    """
+    import nbformat
+
+    path = Path(path)
+    if path.is_dir():
+        raise NotebookError(f"{path}: is a folder, not a notebook")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotebookError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise NotebookError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("nbformat"), int):
+        raise NotebookError(f"{path}: valid JSON but not a Jupyter notebook (no integer 'nbformat' field at the top)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # conversion notes; the schema check below reports real problems
+        try:
+            nb = nbformat.reader.reads(text)  # joins multi-line sources, no conversion, no logging
+            if data["nbformat"] != 4:
+                nb = nbformat.convert(nb, 4)
+        except Exception as exc:  # nbformat raises many kinds on broken files
+            raise NotebookError(
+                f"{path}: an nbformat {data['nbformat']} notebook that cannot be read as nbformat 4 ({exc})"
+            ) from None
+    problem = schema_problem(nb)
+    if problem:
+        raise NotebookError(f"{path}: does not follow the notebook format (nbformat schema): {problem}")
+    return nb
+
+
 # -- deterministic widget model ids ---------------------------------------------
 
 _HEX32 = re.compile(r"^[0-9a-f]{32}$")
@@ -269,6 +387,15 @@ def canonical_widget_ids(nb, salt):
 # -- executing notebooks -----------------------------------------------------------
 
 
+#: Kernel managers made by :func:`kernel_manager_class` (weakly held): what
+#: :func:`kill_kernels` ends when the run is interrupted.
+_KERNEL_MANAGERS = weakref.WeakSet()
+#: Set by the first Ctrl-C inside :func:`stop_on_ctrl_c`: no kernel may start any more.
+_STOPPING = threading.Event()
+#: The threads in which :func:`run_notebook` runs nbclient (weakly held).
+_WORKERS = weakref.WeakSet()
+
+
 def kernel_manager_class():
     """An ``AsyncKernelManager`` class for ipykernel in the *running* interpreter.
 
@@ -292,6 +419,14 @@ def kernel_manager_class():
                     self.transport_encryption = "auto"
             except Exception:  # older jupyter_client / pyzmq: plain TCP on localhost
                 pass
+            _KERNEL_MANAGERS.add(self)  # so that Ctrl-C can end its kernel at once (kill_kernels)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            if _STOPPING.is_set():  # Ctrl-C came while this kernel was being prepared
+                raise RuntimeError("interrupted (Ctrl-C): no new kernel is started")
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            if _STOPPING.is_set():
+                kill_kernels()
 
     return CurrentEnvKernelManager
 
@@ -311,6 +446,89 @@ def kernel_env(ipython_dir):
     env["IPYTHONDIR"] = str(ipython_dir)
     env["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"
     return env
+
+
+def kill_kernels(reap=False):
+    """Kill every kernel started through :func:`kernel_manager_class` that still runs.
+
+    The kernel runs in a process group of its own (jupyter_client starts it in
+    a new session, so a terminal's Ctrl-C does not reach it); the whole group
+    gets SIGKILL. Safe inside a signal handler with ``reap=False`` (only
+    signals are sent); with ``reap=True`` it also waits for each process
+    (at most 5 s) and removes its connection file. Returns the PIDs signalled.
+    """
+    import subprocess
+
+    killed = []
+    for km in list(_KERNEL_MANAGERS):
+        provisioner = getattr(km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if process is not None and process.returncode is None:
+            pgid = getattr(provisioner, "pgid", None)
+            try:
+                if pgid and hasattr(os, "killpg") and pgid != os.getpgid(0):
+                    os.killpg(pgid, signal.SIGKILL)
+                else:
+                    process.kill()
+                killed.append(process.pid)
+            except (ProcessLookupError, PermissionError):
+                pass
+        if reap:
+            if process is not None:
+                with contextlib.suppress(subprocess.TimeoutExpired, OSError):
+                    process.wait(5)
+            with contextlib.suppress(Exception):
+                km.cleanup_connection_file()
+    return killed
+
+
+class Interruption:
+    """What :func:`stop_on_ctrl_c` saw: ``requested`` turns true at the first Ctrl-C."""
+
+    def __init__(self):
+        self.requested = False
+
+
+@contextlib.contextmanager
+def stop_on_ctrl_c():
+    """Make Ctrl-C (SIGINT) stop a batch run at once, leaving no kernel behind.
+
+    Inside the block, SIGINT (from a terminal, which sends it to the whole
+    process group, or to this process alone) kills every running kernel
+    (:func:`kill_kernels`) and raises :class:`KeyboardInterrupt` in the main
+    thread. Python's default handler would not do: asyncio turns it into a
+    cancelled task inside nbclient, which then reports an unrelated error and
+    carries on with the next notebook. Yields an :class:`Interruption` whose
+    ``requested`` tells the caller, after any exception, that the user asked to
+    stop. On leaving the block the handler is restored, and after an
+    interruption the kernels are reaped and their connection files removed.
+    """
+    state = Interruption()
+
+    def handler(signum, frame):
+        state.requested = True
+        _STOPPING.set()
+        kill_kernels()
+        raise KeyboardInterrupt
+
+    _STOPPING.clear()
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        yield state
+    finally:
+        try:
+            if state.requested:
+                # The worker thread notices its dead kernel within about a second and
+                # ends; a kernel it was starting meanwhile is killed as soon as it exists.
+                deadline = time.monotonic() + 15
+                while any(w.is_alive() for w in list(_WORKERS)) and time.monotonic() < deadline:
+                    kill_kernels()
+                    for worker in list(_WORKERS):
+                        worker.join(0.05)
+                kill_kernels(reap=True)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            _STOPPING.clear()
 
 
 class CellError(RuntimeError):
@@ -382,12 +600,27 @@ def run_notebook(nb, cwd, timeout=120, salt="notebook", store_widget_state=True)
             store_widget_state=store_widget_state,
             resources={"metadata": {"path": str(cwd)}},
         )
-        try:
-            client.execute(env=kernel_env(ipython_dir))
-        except CellError:
-            raise
-        except Exception as exc:  # kernel failed to start, or similar
-            raise CellError(-1, exc) from exc
+        # nbclient runs in a worker thread: there its own SIGINT handler cannot be
+        # installed (asyncio allows signal handlers only in the main thread), so
+        # Ctrl-C stays with the main thread, i.e. with :func:`stop_on_ctrl_c`.
+        outcome = {}
+
+        def execute():
+            try:  # asyncio.run: an event loop of this thread's own, closed at the end
+                asyncio.run(client.async_execute(env=kernel_env(ipython_dir)))
+            except BaseException as exc:  # handed over to the main thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=execute, name="nbclient", daemon=True)
+        _WORKERS.add(worker)
+        worker.start()
+        while worker.is_alive():
+            worker.join(0.1)  # short waits keep the main thread responsive to signals
+        error = outcome.get("error")
+        if isinstance(error, CellError) or (error is not None and not isinstance(error, Exception)):
+            raise error
+        if error is not None:  # kernel failed to start, or similar
+            raise CellError(-1, error) from error
     for index in added_tag:
         cell_tags = nb.cells[index].metadata["tags"]
         cell_tags.remove("raises-exception")

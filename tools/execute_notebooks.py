@@ -17,6 +17,13 @@ the cell index. Volatile metadata (execution timing) is not stored and widget
 model ids are derived from the file name, so running it twice gives no diff.
 Widget state (each slider's initial picture, for pages shown without a kernel)
 is stored unless ``--no-widget-state`` is given.
+
+A notebook that cannot be used (not valid JSON, not a notebook, not following
+the nbformat schema) or that fails is reported by file name and the run goes
+on with the others; the exit status is 1 and the last line names each failed
+notebook. Ctrl-C stops the whole run at once: the running kernel is killed
+(no kernel is left behind), the notebook being executed is left unchanged,
+the notebooks not yet run are named, and the exit status is 130.
 """
 from __future__ import annotations
 
@@ -46,16 +53,26 @@ def execute_notebook(path, timeout=120, store_widget_state=True):
     Raises :class:`ExecutionFailed` naming the file and the cell index when a
     cell fails, or when an output is a stderr stream or an unexpected error.
     """
-    nbformat = _nbformat()
     path = Path(path)
-    nb = nbformat.read(path, as_version=4)
+    try:
+        nb = _nbtools.read_notebook(path)
+    except _nbtools.NotebookError as exc:
+        raise ExecutionFailed(str(exc)) from None
     try:
         executed = _nbtools.run_notebook(
             nb, cwd=path.resolve().parent, timeout=timeout, salt=path.name, store_widget_state=store_widget_state
         )
     except _nbtools.CellError as exc:
         where = "kernel start" if exc.cell_index < 0 else f"cell {exc.cell_index}"
-        raise ExecutionFailed(f"{path}: {where}: {type(exc.cause).__name__}: {_nbtools._short(exc.cause)}") from exc
+        cause = exc.cause
+        if getattr(cause, "ename", None):  # the cell raised: its exception first, then its traceback
+            lines = _nbtools._ANSI.sub("", str(getattr(cause, "traceback", ""))).splitlines()
+            start = next((i for i, line in enumerate(lines) if "Traceback (most recent call last)" in line), 0)
+            detail = "\n".join(lines[start:][-12:])
+            raise ExecutionFailed(
+                f"{path}: {where}: {cause.ename}: {cause.evalue}\n    " + detail.strip().replace("\n", "\n    ")
+            ) from exc
+        raise ExecutionFailed(f"{path}: {where}: {type(cause).__name__}: {_nbtools._short(cause)}") from exc
     problems = _nbtools.problem_outputs(executed)
     if problems:
         lines = [f"{path}: output on stderr or an error (fix the warning; it would also fail nbval):"]
@@ -89,29 +106,54 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
 
-    failures = 0
-    for path in args.notebooks:
-        if not path.is_file():
-            print(f"error: {path}: no such notebook", file=sys.stderr)
-            failures += 1
-            continue
-        start = time.perf_counter()
-        try:
-            executed = execute_notebook(path, timeout=args.timeout, store_widget_state=not args.no_widget_state)
-        except ExecutionFailed as exc:
-            print(f"error: {exc}\n  {path} was left unchanged.", file=sys.stderr)
-            failures += 1
-            continue
-        new = serialize(executed)
-        old = path.read_text(encoding="utf-8")
-        if new != old:
-            _nbtools.atomic_write(path, new)
-            what = "updated"
-        else:
-            what = "unchanged"
-        print(f"{path}: {what} ({time.perf_counter() - start:.1f} s)")
-    if failures:
-        print(f"{failures} notebook(s) failed; see the messages above.", file=sys.stderr)
+    failed = []
+    interrupted = None
+    current = {"number": 0, "written": False}
+    try:
+        with _nbtools.stop_on_ctrl_c() as ctrl_c:
+            for number, path in enumerate(args.notebooks):
+                current.update(number=number, written=False)
+                start = time.perf_counter()
+                try:
+                    if not path.exists():
+                        raise ExecutionFailed(f"{path}: no such notebook")
+                    executed = execute_notebook(
+                        path, timeout=args.timeout, store_widget_state=not args.no_widget_state
+                    )
+                    new = serialize(executed)
+                    if new != path.read_text(encoding="utf-8"):
+                        _nbtools.atomic_write(path, new)
+                        current["written"], what = True, "updated"
+                    else:
+                        what = "unchanged"
+                    print(f"{path}: {what} ({time.perf_counter() - start:.1f} s)", flush=True)
+                except (ExecutionFailed, OSError) as exc:
+                    if ctrl_c.requested:  # the interruption surfaced as a failure of the killed kernel
+                        raise KeyboardInterrupt from None
+                    if isinstance(exc, OSError):
+                        exc = f"{path}: cannot write the executed notebook ({exc.strerror or exc})"
+                    print(f"error: {exc}\n  {path} was left unchanged.", file=sys.stderr, flush=True)
+                    failed.append(path)
+    except KeyboardInterrupt:
+        interrupted = (current["number"], args.notebooks[current["number"]], current["written"])
+    if interrupted is not None:
+        number, path, written = interrupted
+        rest = [str(p) for p in args.notebooks[number + 1:]]
+        print(
+            f"interrupted (Ctrl-C) while executing {path}; its kernel was stopped and "
+            + ("the file was already written." if written else "the file was left unchanged.")
+            + (f"\nnot run: {', '.join(rest)}" if rest else ""),
+            file=sys.stderr,
+        )
+        if failed:
+            print(f"failed before the interruption: {', '.join(map(str, failed))}", file=sys.stderr)
+        return 130
+    if failed:
+        print(
+            f"{len(failed)} of {len(args.notebooks)} notebook(s) failed (see the messages above): "
+            + ", ".join(map(str, failed)),
+            file=sys.stderr,
+        )
         return 1
     return 0
 

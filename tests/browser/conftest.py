@@ -29,7 +29,7 @@ NOTEBOOKS = ROOT / "notebooks"
 FIXTURES = HERE / "fixtures"
 #: Screenshots land here (``artifacts/`` is git-ignored).
 ARTIFACTS = ROOT / "artifacts" / "browser"
-_session = {"screenshots": False}
+_session = {"screenshots": False, "reports": []}
 
 
 def root_conftest(config):
@@ -73,6 +73,8 @@ class Lab:
     server: harness.JupyterServer
     browser: harness.Browser
     artifacts: pathlib.Path
+    #: reports of the course notebooks, for the end-of-run list of problems
+    reports: list = dataclasses.field(default_factory=lambda: _session["reports"])
 
     def fixture(self, name: str) -> tuple[str, pathlib.Path]:
         """Served path and source file of fixture notebook ``name``."""
@@ -112,7 +114,13 @@ def lab(pytestconfig, chromium):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say where the screenshots are, when this run made some."""
+    """List every problem the browser suite found, one full line each (pytest's short summary
+    cuts lines at the terminal width), and say where the screenshots are."""
+    problems = [f for report in _session["reports"] for f in report.failures]
+    if problems:
+        terminalreporter.section("browser suite: problems (notebook, cell, slider, cause)")
+        for line in problems:
+            terminalreporter.write_line(line)
     shots = sorted(ARTIFACTS.glob("**/*.png")) if _session["screenshots"] else []
     if shots:
-        terminalreporter.write_line(f"browser screenshots ({len(shots)}): {ARTIFACTS}")
+        terminalreporter.write_line(f"browser screenshots ({len(shots)}, 1280 px wide): {ARTIFACTS}")

@@ -9,9 +9,15 @@ slider latency benchmark (``benchmarks/slider_latency.py``). It has three parts:
   API and stops the server (``POST /api/shutdown``, then by PID).
 * :class:`Browser` launches ``/usr/bin/chromium`` through Playwright for Python
   (Playwright's own browser download does not work on the course machines).
+* :class:`LabPage` keeps one tab with JupyterLab loaded; :func:`notebook_page`
+  shows one notebook at a time in it (with a kernel started over REST first),
+  so JupyterLab is loaded once per session, not once per notebook.
 * :func:`check_notebook` does what a learner does: open a notebook, run all
-  cells, look for errors, count the sliders, move each one and check that the
-  figure it drives changes. It returns a :class:`NotebookReport`.
+  cells, look for errors, count the sliders, check that every figure is
+  readable at the size it is shown (tick labels at least 10 px), move each
+  slider and check that the figure it drives changes. It returns a
+  :class:`NotebookReport` whose failures each name notebook, cell, slider and
+  cause.
 
 The facts behind the choices (flags, dialogs, selectors) are in
 ``../shared/GUIDE.md`` section 5.
@@ -69,6 +75,65 @@ RANGE_SLIDER_CLASSES = {"FloatRangeSlider", "IntRangeSlider", "SelectionRangeSli
 
 #: The notebook that is shown (a restored notebook may sit in a hidden tab).
 PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+#: Generous limits (seconds) on waits for real conditions: each wait ends as soon as
+#: its condition holds, so a busy machine costs time, never a false failure.
+WAIT = 90.0            # page, notebook, kernel and widget readiness
+RUN_TIMEOUT = 300.0    # Run All of one notebook
+CHANGE_TIMEOUT = 30.0  # key press on a slider -> new figure in the page
+
+#: Tick labels must show at least this high in the browser (issue 8: readable figures).
+MIN_TICK_PX = 10.0
+#: Fallbacks for ``calclib.style.DPI`` and ``calclib.style.TICK_LABEL_PT`` (see :func:`style_constants`).
+FALLBACK_DPI, FALLBACK_TICK_LABEL_PT = 96, 9.0
+
+
+def style_constants() -> tuple[int, float]:
+    """``(DPI, TICK_LABEL_PT)`` of the course's figures, from :mod:`calclib.style`.
+
+    The one place that reads them: if ``calclib.style`` (or a constant) is
+    missing, the fallbacks 96 dpi and 9 pt are used.
+
+    >>> dpi, pt = style_constants()
+    >>> isinstance(dpi, int) and pt > 0
+    True
+    """
+    try:
+        from calclib import style
+    except ImportError:
+        return FALLBACK_DPI, FALLBACK_TICK_LABEL_PT
+    return int(getattr(style, "DPI", FALLBACK_DPI)), float(getattr(style, "TICK_LABEL_PT", FALLBACK_TICK_LABEL_PT))
+
+
+def tick_label_px(kind: str, client_width: float, natural_width: float, png_ppi: float | None = None,
+                  dpi: int | None = None, tick_pt: float | None = None) -> float:
+    """Height in CSS pixels at which a figure shown in the page draws its tick labels.
+
+    ``px = TICK_LABEL_PT * ppi / 72 * client_width / natural_width``, where
+    ``ppi`` is the image's own pixels per inch: ``DPI`` for SVG (its intrinsic
+    size is its display size, ``k = 1``), and for PNG the resolution stored in
+    the file (matplotlib writes it: ``2 * DPI`` for the inline backend's
+    "retina" PNGs, ``k = 2``), or ``2 * DPI`` when the file does not say.
+    Written as in the brief: ``TICK_LABEL_PT * DPI / 72 * client_width /
+    (natural_width / k)`` with ``k = ppi / DPI``.
+
+    >>> tick_label_px("svg", 672, 672, dpi=96, tick_pt=9.0)          # shown at its own size
+    12.0
+    >>> tick_label_px("png", 672, 1344, png_ppi=192, dpi=96, tick_pt=9.0)  # retina PNG
+    12.0
+    >>> round(tick_label_px("png", 560, 1344, dpi=96, tick_pt=9.0), 2)      # scaled to 560 px
+    10.0
+    >>> tick_label_px("png", 960, 960, png_ppi=80, dpi=96, tick_pt=9.0)    # an 80-dpi PNG
+    10.0
+    """
+    default_dpi, default_pt = style_constants()
+    dpi = default_dpi if dpi is None else dpi
+    tick_pt = default_pt if tick_pt is None else tick_pt
+    if kind == "svg":
+        k = 1.0
+    else:
+        k = (png_ppi / dpi) if png_ppi else 2.0
+    return tick_pt * dpi / 72 * client_width / (natural_width / k)
 
 
 # --------------------------------------------------------------------------- #
@@ -241,7 +306,7 @@ class JupyterServer:
         Seconds to wait for ``/api/status`` to answer.
     """
 
-    def __init__(self, notebooks=(), startup_timeout: float = 60.0):
+    def __init__(self, notebooks=(), startup_timeout: float = 120.0):
         self.notebooks = list(notebooks)
         self.startup_timeout = startup_timeout
         self.token = secrets.token_hex(24)
@@ -309,6 +374,7 @@ class JupyterServer:
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={self.tmp / 'workspaces'}",
             "--LabApp.news_url=None",
+            "--LabApp.expose_app_in_browser=True",  # window.jupyterapp: open notebooks without reloading
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
@@ -438,7 +504,7 @@ class JupyterServer:
         """The kernel's ``execution_state`` as the server sees it (idle, busy, starting...)."""
         return self.api("GET", f"/api/kernels/{kernel_id}")["execution_state"]
 
-    def wait_kernel_idle(self, kernel_id: str, timeout: float = 60.0) -> None:
+    def wait_kernel_idle(self, kernel_id: str, timeout: float = WAIT) -> None:
         """Poll until the kernel is idle."""
         deadline = time.monotonic() + timeout
         while self.kernel_state(kernel_id) != "idle":
@@ -446,10 +512,10 @@ class JupyterServer:
                 raise TimeoutError(f"kernel {kernel_id} not idle after {timeout} s")
             time.sleep(0.05)
 
-    def lab_url(self, path: str) -> str:
-        """The URL that opens notebook ``path`` in a fresh JupyterLab layout."""
-        quoted = urllib.parse.quote(path)
-        return f"{self.url}/lab/tree/{quoted}?reset&token={self.token}"
+    def lab_url(self, path: str | None = None) -> str:
+        """The URL that opens JupyterLab (with notebook ``path``) in a fresh layout."""
+        tree = f"/tree/{urllib.parse.quote(path)}" if path else ""
+        return f"{self.url}/lab{tree}?reset&token={self.token}"
 
 
 # --------------------------------------------------------------------------- #
@@ -475,6 +541,7 @@ class Browser:
         self._pw = None
         self.browser = None
         self.context = None
+        self._lab_pages: dict[str, LabPage] = {}
 
     def __enter__(self):
         self.start()
@@ -506,14 +573,23 @@ class Browser:
                 self.pids.add(child.pid)
 
     def new_page(self):
-        """A new tab in the shared context."""
+        """A new tab in the shared context (actions wait up to :data:`WAIT` s by default)."""
         page = self.context.new_page()
+        page.set_default_timeout(WAIT * 1000)
         self._remember_children()
         return page
+
+    def lab_page(self, server: "JupyterServer") -> "LabPage":
+        """The one tab with JupyterLab of ``server`` loaded, shared by all notebooks (made on first use)."""
+        lab = self._lab_pages.get(server.url)
+        if lab is None:
+            lab = self._lab_pages[server.url] = LabPage(self, server)
+        return lab
 
     def stop(self) -> None:
         """Close the browser and the Playwright driver; kill what is left by PID."""
         self._remember_children()
+        self._lab_pages.clear()
         try:
             if self.browser is not None:
                 self.browser.close()
@@ -552,6 +628,128 @@ def leftover_processes(pids) -> list[str]:
 
 
 # --------------------------------------------------------------------------- #
+# One JupyterLab tab for every notebook
+# --------------------------------------------------------------------------- #
+_LAB_READY_JS = "() => !!(window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.commands)"
+
+#: In-page: is notebook ``path`` the shown document, with its kernel connected and idle?
+_NOTEBOOK_READY_JS = """
+(path) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  if (!w || !w.context || w.context.path !== path || !w.isVisible) return false;
+  const indicator = w.node.querySelector('.jp-Notebook-ExecutionIndicator');
+  return !!indicator && indicator.dataset.status === 'idle' && w.node.querySelectorAll('.jp-Cell').length > 0;
+}
+"""
+
+#: In-page: close every document without a "save changes?" dialog (the copy is temporary).
+_CLOSE_ALL_JS = """
+() => {
+  const app = window.jupyterapp;
+  for (const w of Array.from(app.shell.widgets('main'))) {
+    if (w.context && w.context.model) w.context.model.dirty = false;
+    w.dispose();
+  }
+  return Array.from(app.shell.widgets('main')).length;
+}
+"""
+
+
+class LabPage:
+    """One browser tab with JupyterLab loaded once; notebooks open in it one after another.
+
+    Loading JupyterLab takes about 3 s; opening a notebook in the loaded
+    application (``docmanager:open``, through ``window.jupyterapp``, which the
+    server exposes) takes a fraction of that. Between notebooks every document
+    is closed (the kernel stays until its session is deleted). After an error
+    :meth:`reset` closes the tab, so the next notebook starts from a fresh one.
+    """
+
+    def __init__(self, browser: Browser, server: JupyterServer):
+        self.browser, self.server = browser, server
+        self.page = None
+
+    def ensure(self):
+        """The tab with JupyterLab loaded and restored (opened and loaded if needed)."""
+        if self.page is None or self.page.is_closed():
+            page = self.browser.new_page()
+            try:
+                page.goto(self.server.lab_url())
+                page.wait_for_function(_LAB_READY_JS, timeout=WAIT * 1000)
+                page.evaluate("async () => { await window.jupyterapp.restored; }")
+            except Exception:
+                page.close()
+                raise
+            self.page = page
+        return self.page
+
+    def open(self, path: str, timeout: float = WAIT):
+        """Show notebook ``path`` (alone) and wait until its kernel is connected and idle."""
+        page = self.ensure()
+        self.close_documents()
+        page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', "
+                      "{path, factory: 'Notebook'}); }", path)
+        page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=timeout * 1000)
+        return page
+
+    def close_documents(self) -> None:
+        """Close every open document (no dialog)."""
+        if self.page is not None and not self.page.is_closed():
+            self.page.evaluate(_CLOSE_ALL_JS)
+
+    def reset(self) -> None:
+        """Close the tab; the next :meth:`ensure` loads JupyterLab again."""
+        if self.page is not None and not self.page.is_closed():
+            with contextlib.suppress(Exception):
+                self.page.close()
+        self.page = None
+
+
+@contextlib.contextmanager
+def notebook_page(server: JupyterServer, browser: Browser, path: str, timeout: float = WAIT):
+    """Start a kernel for ``path`` (REST), show the notebook in the shared JupyterLab tab,
+    and yield ``(page, kernel_id, page_errors)``.
+
+    Starting the kernel first avoids JupyterLab's "Select Kernel" dialog. On exit
+    the notebook is closed and the session (with its kernel) deleted; if the
+    block raised, the tab is closed too, so the next notebook gets a fresh one.
+    ``page_errors`` collects the page's uncaught JavaScript errors meanwhile.
+    """
+    session = server.create_session(path)
+    lab = browser.lab_page(server)
+    page_errors: list[str] = []
+    page = None
+    listener = lambda exc: page_errors.append(str(exc))  # noqa: E731
+    try:
+        page = lab.ensure()
+        page.on("pageerror", listener)
+        lab.open(path, timeout=timeout)
+        yield page, session["kernel"]["id"], page_errors
+    except BaseException:
+        lab.reset()
+        raise
+    else:
+        try:
+            lab.close_documents()
+        except Exception:  # noqa: BLE001 - a broken tab is replaced, the result stands
+            lab.reset()
+    finally:
+        if page is not None and not page.is_closed():
+            page.remove_listener("pageerror", listener)
+        server.delete_session(session["id"])
+
+
+def open_notebook(page, server: JupyterServer, path: str, timeout: float = WAIT) -> None:
+    """Load JupyterLab in ``page`` with notebook ``path`` and wait until its kernel is idle.
+
+    (A full page load; :func:`notebook_page` reuses one loaded tab instead.)
+    """
+    page.goto(server.lab_url(path))
+    page.wait_for_selector(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]',
+                           timeout=timeout * 1000)
+
+
+# --------------------------------------------------------------------------- #
 # Driving one notebook
 # --------------------------------------------------------------------------- #
 #: In-page helper: the element whose images a slider drives. It is the output
@@ -567,8 +765,8 @@ _FIGURE_AREA_JS = """
 
 #: In-page: arm a MutationObserver on the slider's figure area. The promise in
 #: ``window.__calcMove`` resolves to {ms, hadImage} once an image with a new
-#: ``src`` is in the page (``ms`` counted from the key's ``keydown`` event), or
-#: to {ms: null} after ``timeoutMs``.
+#: ``src`` (PNG or SVG data URL) is in the page (``ms`` counted from the key's
+#: ``keydown`` event), or to {ms: null} after ``timeoutMs``.
 _ARM_JS = """
 ([slider, timeoutMs]) => {
   const area = (%s)(slider);
@@ -587,6 +785,41 @@ _ARM_JS = """
 }
 """ % _FIGURE_AREA_JS.strip()
 
+#: In-page: does the slider's figure area show a loaded image?
+_HAS_FIGURE_JS = """
+(slider) => { const area = (%s)(slider);
+              return !!area && Array.from(area.querySelectorAll('img')).some(i => i.complete && i.naturalWidth > 0); }
+""" % _FIGURE_AREA_JS.strip()
+
+#: In-page: every image in the notebook's outputs, with what the readability check needs.
+#: For a PNG the resolution matplotlib stored (pHYs chunk, pixels per metre) is read.
+_FIGURES_JS = """
+(sel) => {
+  const pngPpi = (src) => {
+    const i = src.indexOf(',') + 1;
+    let head;
+    try { head = atob(src.slice(i, i + 4096)); } catch (e) { return null; }
+    const at = head.indexOf('pHYs');
+    if (at < 0 || head.charCodeAt(at + 12) !== 1) return null;
+    const ppm = ((head.charCodeAt(at + 4) << 24) >>> 0) + (head.charCodeAt(at + 5) << 16)
+              + (head.charCodeAt(at + 6) << 8) + head.charCodeAt(at + 7);
+    return ppm * 0.0254;
+  };
+  const out = [];
+  for (const cell of document.querySelectorAll(sel + ' .jp-Cell')) {
+    const index = Number(cell.dataset.windowedListIndex);
+    cell.querySelectorAll('.jp-Cell-outputArea img').forEach((img, k) => {
+      img.scrollIntoView({block: 'nearest'});
+      const src = img.currentSrc || img.src || '';
+      const kind = src.startsWith('data:image/svg+xml') ? 'svg' : src.startsWith('data:image/png') ? 'png' : 'other';
+      out.push({cell: index, k, kind, client: img.clientWidth, natural: img.naturalWidth,
+                loaded: img.complete && img.naturalWidth > 0, ppi: kind === 'png' ? pngPpi(src) : null});
+    });
+  }
+  return out;
+}
+"""
+
 
 @dataclasses.dataclass
 class SliderResult:
@@ -598,6 +831,8 @@ class SliderResult:
     value_before: str
     value_after: str
     latency_ms: float | None
+    #: pressed a second time because the first press brought no new figure in time
+    retried: bool = False
 
     @property
     def changed(self) -> bool:
@@ -606,12 +841,30 @@ class SliderResult:
 
 
 @dataclasses.dataclass
+class FigureSize:
+    """One image in a notebook's outputs, as the readability check measured it."""
+
+    cell: int
+    number: int
+    kind: str
+    client_width: int
+    natural_width: int
+    ppi: float | None
+    tick_px: float
+
+
+@dataclasses.dataclass
 class NotebookReport:
-    """What :func:`check_notebook` saw; ``failures`` empty means the notebook passed."""
+    """What :func:`check_notebook` saw; ``failures`` empty means the notebook passed.
+
+    Every failure is one line that names the notebook, the cell (and slider)
+    and the cause.
+    """
 
     notebook: str
     failures: list[str] = dataclasses.field(default_factory=list)
     sliders: list[SliderResult] = dataclasses.field(default_factory=list)
+    figures: list[FigureSize] = dataclasses.field(default_factory=list)
     screenshots: list[pathlib.Path] = dataclasses.field(default_factory=list)
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -622,8 +875,11 @@ class NotebookReport:
 
     def summary(self) -> str:
         """A few lines for the test log."""
+        smallest = min(self.figures, key=lambda f: f.tick_px, default=None)
         lines = [f"{self.notebook}: {'passed' if self.ok else 'FAILED'}; "
                  f"{len(self.sliders)} slider(s) moved; "
+                 + (f"{len(self.figures)} figure(s), smallest tick labels {smallest.tick_px:.1f} px "
+                    f"(cell {smallest.cell}); " if smallest else "")
                  + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items())]
         lines += [f"  FAIL {f}" for f in self.failures]
         lines += [f"  note {n}" for n in self.notes]
@@ -651,7 +907,7 @@ def _error_outputs(page) -> list[tuple[int, str]]:
              .map(o => [Number(c.dataset.windowedListIndex), o.textContent.trim()]))""")
 
 
-def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float = 120.0) -> None:
+def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float = RUN_TIMEOUT) -> None:
     """Wait until no code cell is queued or running and the kernel is idle.
 
     Done when every code cell has an execution count, or when none is
@@ -660,14 +916,15 @@ def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float
     deadline = time.monotonic() + timeout
     while True:
         states = _code_cell_states(page)
-        pending = any("*" in p for _, p in states)
+        pending = [i for i, p in states if "*" in p]
         counted = all(re.fullmatch(r"\[\d+\]:", p.strip()) for _, p in states)
         if not pending and (counted or _error_outputs(page)):
             indicator = page.get_attribute(f"{PANEL} .jp-Notebook-ExecutionIndicator", "data-status")
             if indicator == "idle" and server.kernel_state(kernel_id) == "idle":
                 return
         if time.monotonic() > deadline:
-            raise TimeoutError(f"Run All did not finish within {timeout} s; prompts: {states}")
+            where = f"cell {pending[0]} still running" if pending else "the kernel is still busy"
+            raise TimeoutError(f"Run All did not finish within {timeout:g} s ({where})")
         time.sleep(0.1)
 
 
@@ -685,7 +942,8 @@ _NOTEBOOK_HEIGHT_JS = """
 
 
 def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pathlib.Path:
-    """Screenshot the whole notebook from its top: grow the viewport to fit it, shoot, restore.
+    """Screenshot the whole notebook from its top at the page's width (1280 px): grow the
+    viewport to fit it, shoot, restore.
 
     Off-screen cells may have a placeholder height until shown (content-visibility),
     so the height is measured again after the first resize.
@@ -707,13 +965,6 @@ def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pa
     return path
 
 
-def open_notebook(page, server: JupyterServer, path: str, timeout: float = 60.0) -> None:
-    """Open ``path`` in JupyterLab and wait until its kernel shows idle."""
-    page.goto(server.lab_url(path))
-    page.wait_for_selector(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]',
-                           timeout=timeout * 1000)
-
-
 def click_menu(page, menu: str, item: str) -> None:
     """Click ``menu`` > ``item`` in JupyterLab's menu bar, both labels matched exactly
     (so "Run All Cells" does not match "Restart Kernel and Run All Cells...")."""
@@ -721,7 +972,7 @@ def click_menu(page, menu: str, item: str) -> None:
     page.get_by_role("menuitem", name=item, exact=True).click()
 
 
-def run_all_cells(page, timeout: float = 10.0) -> None:
+def run_all_cells(page, timeout: float = WAIT) -> None:
     """Edit > Clear Outputs of All Cells, then Run > Run All Cells.
 
     Clearing first removes the stored execution counts and outputs, so
@@ -732,7 +983,7 @@ def run_all_cells(page, timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while any(re.search(r"\d", p) for _, p in _code_cell_states(page)):
         if time.monotonic() > deadline:
-            raise TimeoutError(f"stored execution counts still shown: {_code_cell_states(page)}")
+            raise TimeoutError(f"stored execution counts still shown after {timeout:g} s")
         time.sleep(0.05)
     click_menu(page, "Run", "Run All Cells")
 
@@ -776,13 +1027,25 @@ class Move(typing.NamedTuple):
     had_image: bool
 
 
-def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> Move:
+def wait_for_figure(page, slider, timeout: float = WAIT) -> bool:
+    """Wait until the slider's figure area shows a loaded image; False if none came in time."""
+    try:
+        page.wait_for_function(_HAS_FIGURE_JS, arg=slider.element_handle(), timeout=timeout * 1000)
+        return True
+    except Exception as exc:  # playwright's TimeoutError
+        if "Timeout" in type(exc).__name__:
+            return False
+        raise
+
+
+def move_slider(page, slider, key: str | None = None, timeout: float = CHANGE_TIMEOUT) -> Move:
     """Press an arrow key on a slider's handle; time the new figure.
 
     ``key`` defaults to ArrowRight, or ArrowLeft when the slider is at its maximum.
     ``Move.ms`` is the time from the keydown event to an image with a new
     ``src`` in the slider's figure area, measured in the page with
     ``performance.now()``; ``None`` when no new image came within ``timeout`` s.
+    Works for PNG and SVG figures alike (both are ``<img>`` data URLs).
     """
     if key is None:
         info = slider_info(slider)
@@ -793,19 +1056,65 @@ def move_slider(page, slider, key: str | None = None, timeout: float = 10.0) -> 
     return Move(key, result["ms"], result["hadImage"])
 
 
+def measure_figures(page, path: str, first_lines: dict[int, str], timeout: float = WAIT):
+    """Measure every image in the notebook's outputs; return ``(figures, failures)``.
+
+    Waits until all images are loaded, then computes for each the height of
+    its tick labels as shown (:func:`tick_label_px`); a figure below
+    :data:`MIN_TICK_PX` is a failure naming notebook, cell and pixels.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        found = page.evaluate(_FIGURES_JS, PANEL)
+        if all(f["loaded"] for f in found) or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    figures, failures = [], []
+    for f in found:
+        where = f"{path}: cell {f['cell']} ({first_lines.get(f['cell'], '')!r}), figure {f['k'] + 1}"
+        if not f["loaded"] or not f["natural"]:
+            failures.append(f"{where}: image did not load within {timeout:g} s")
+            continue
+        if f["kind"] == "other":
+            failures.append(f"{where}: neither PNG nor SVG, its size cannot be checked")
+            continue
+        px = tick_label_px(f["kind"], f["client"], f["natural"], png_ppi=f["ppi"])
+        figures.append(FigureSize(f["cell"], f["k"] + 1, f["kind"], f["client"], f["natural"], f["ppi"], px))
+        if px < MIN_TICK_PX:
+            failures.append(
+                f"{where}: tick labels {px:.1f} px high, below {MIN_TICK_PX:g} px ({f['kind']} "
+                f"{f['natural']} px wide shown at {f['client']} px)")
+    return figures, failures
+
+
+def cell_first_lines(source: os.PathLike) -> dict[int, str]:
+    """First code line (not a comment) of every cell of the notebook file, for messages."""
+    nb = json.loads(pathlib.Path(source).read_text(encoding="utf-8"))
+    lines = {}
+    for i, cell in enumerate(nb.get("cells", [])):
+        text = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        first = next((ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
+        lines[i] = first.strip()[:60]
+    return lines
+
+
 def check_notebook(server: JupyterServer, browser: Browser, path: str, source: os.PathLike,
-                   artifacts: os.PathLike | None = None, change_timeout: float = 10.0,
-                   run_timeout: float = 120.0) -> NotebookReport:
+                   artifacts: os.PathLike | None = None, change_timeout: float = CHANGE_TIMEOUT,
+                   run_timeout: float = RUN_TIMEOUT) -> NotebookReport:
     """Do what a learner does with notebook ``path`` and report what went wrong.
 
-    Starts a kernel for it (REST), opens ``lab/tree/<path>?reset``, runs all
-    cells from the Run menu, waits for the kernel, then checks: no dialog, every
-    code cell executed, no stderr or error output, every interactive cell shows
-    the sliders it should (see :class:`CellPlan`; at least one), and every slider,
+    Starts a kernel for it (REST), shows it in the shared JupyterLab tab, runs
+    all cells from the Run menu, waits for the kernel, then checks: no dialog,
+    every code cell executed, no stderr or error output, every interactive
+    cell shows the sliders it should (see :class:`CellPlan`; at least one),
+    every figure in the outputs shows its tick labels at least
+    :data:`MIN_TICK_PX` high (:func:`measure_figures`), and every slider,
     moved one step with the keyboard, changes the image of its ``interact``
-    output within ``change_timeout`` seconds. Screenshots before and after the
-    moves go to ``artifacts`` (if given). The page is closed and the session
-    deleted at the end, also on errors.
+    output within ``change_timeout`` seconds (pressed a second time, with a
+    note in the report, if the first press brought no new figure). A
+    screenshot at 1280 px width goes to ``artifacts`` (if given). The
+    notebook is closed and the session deleted at the end, also on errors;
+    an unexpected error becomes a failure that names the stage it stopped.
 
     Parameters
     ----------
@@ -817,58 +1126,44 @@ def check_notebook(server: JupyterServer, browser: Browser, path: str, source: o
         The notebook file on disk (read to know which cells should show sliders).
     """
     report = NotebookReport(notebook=path)
-    plans = interactive_cells(source)
     stem = pathlib.PurePosixPath(path).stem
+    stage = ["starting its kernel and opening it"]
     t0 = time.monotonic()
-    with notebook_page(server, browser, path) as (page, kernel_id, page_errors):
-        try:
-            _check_in_page(report, plans, page, server, kernel_id, page_errors, path, artifacts,
-                           change_timeout, run_timeout)
-        except Exception:
-            if artifacts is not None:  # show what the page looked like when it went wrong
-                try:
-                    report.screenshots.append(
-                        screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-error.png"))
-                except Exception:  # noqa: BLE001 - the original error matters more
-                    pass
-            raise
-        finally:
-            report.timings["total"] = time.monotonic() - t0
+    try:
+        with notebook_page(server, browser, path) as (page, kernel_id, page_errors):
+            report.timings["open"] = time.monotonic() - t0
+            try:
+                _check_in_page(report, stage, page, server, kernel_id, page_errors, path, source, artifacts,
+                               change_timeout, run_timeout)
+            except Exception:
+                if artifacts is not None:  # show what the page looked like when it went wrong
+                    with contextlib.suppress(Exception):
+                        report.screenshots.append(
+                            screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-error.png"))
+                raise
+    except Exception as exc:  # noqa: BLE001 - reported as a failure naming the stage
+        text = str(exc).strip().splitlines()
+        report.failures.append(f"{path}: {stage[0]}: {type(exc).__name__}: {text[0] if text else ''}"[:400])
+    finally:
+        report.timings["total"] = time.monotonic() - t0
     return report
 
 
-@contextlib.contextmanager
-def notebook_page(server: JupyterServer, browser: Browser, path: str):
-    """Start a kernel for ``path`` (REST), open a new tab, yield ``(page, kernel_id, page_errors)``.
-
-    The tab is closed and the session (with its kernel) deleted on exit.
-    ``page_errors`` collects uncaught JavaScript errors of the page.
-    """
-    session = server.create_session(path)
-    try:
-        page = browser.new_page()
-        try:
-            page_errors: list[str] = []
-            page.on("pageerror", lambda exc: page_errors.append(str(exc)))
-            yield page, session["kernel"]["id"], page_errors
-        finally:
-            page.close()
-    finally:
-        server.delete_session(session["id"])
-
-
-def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, artifacts,
+def _check_in_page(report, stage, page, server, kernel_id, page_errors, path, source, artifacts,
                    change_timeout, run_timeout) -> None:
-    """The body of :func:`check_notebook`, on an opened tab; fills ``report``."""
+    """The body of :func:`check_notebook`, on the shown notebook; fills ``report``.
+
+    ``stage[0]`` says what is being done, for the message of an unexpected error.
+    """
+    plans = interactive_cells(source)
+    first_lines = cell_first_lines(source)
     stem = pathlib.PurePosixPath(path).stem
     if not plans:
         report.notes.append("no interactive cells (cells tagged 'interactive' or creating sliders)")
-    t1 = time.monotonic()
-    open_notebook(page, server, path)
-    report.timings["open"] = time.monotonic() - t1
     if dialogs := visible_dialogs(page):
         report.failures.append(f"{path}: a dialog is open after loading: {dialogs}")
         return
+    stage[0] = "Run All"
     t1 = time.monotonic()
     run_all_cells(page)
     wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
@@ -876,12 +1171,14 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
 
     for index, prompt in _code_cell_states(page):
         if not re.fullmatch(r"\[\d+\]:", prompt.strip()):
-            report.failures.append(f"{path}: cell {index} was not executed (prompt {prompt!r})")
+            report.failures.append(f"{path}: cell {index} ({first_lines.get(index, '')!r}) was not executed "
+                                   f"(prompt {prompt!r})")
     for index, text in _error_outputs(page):
         report.failures.append(f"{path}: cell {index} shows an error/stderr output: {text[:300]!r}")
 
-    # Widgets render asynchronously after their cell finished: give them a moment.
-    deadline = time.monotonic() + 10
+    # Widgets render after their cell finished: wait for the expected sliders (a real condition).
+    stage[0] = "waiting for the sliders to show"
+    deadline = time.monotonic() + WAIT
     while True:
         counts = {p.index: slider_locators(page, p.index).count() for p in plans}
         if all(p.matches(counts[p.index]) for p in plans) or time.monotonic() > deadline:
@@ -896,10 +1193,15 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
     if total != sum(counts.values()):
         report.notes.append(f"{total - sum(counts.values())} slider(s) outside the interactive cells (not moved)")
 
-    if artifacts is not None:
-        t1 = time.monotonic()
-        report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-1-before.png"))
-        report.timings["screenshots"] = time.monotonic() - t1
+    stage[0] = "measuring the figures"
+    t1 = time.monotonic()
+    for p in plans:  # every slider's first figure is in the page before figures are measured
+        sliders = slider_locators(page, p.index)
+        for k in range(sliders.count()):
+            wait_for_figure(page, sliders.nth(k))
+    report.figures, failures = measure_figures(page, path, first_lines)
+    report.failures += failures
+    report.timings["figures"] = time.monotonic() - t1
 
     t2 = time.monotonic()
     for p in plans:
@@ -907,18 +1209,32 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
         for k in range(sliders.count()):
             slider = sliders.nth(k)
             before = slider_info(slider)
+            where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
+            stage[0] = f"moving cell {p.index}'s slider {before['description']!r}"
+            if not wait_for_figure(page, slider):
+                report.failures.append(f"{where}: its output shows no figure within {WAIT:g} s (nothing to change)")
+                continue
             key, ms, had_image = move_slider(page, slider, timeout=change_timeout)
             after = slider_info(slider)
+            retried = False
+            if ms is None:  # once more, after the kernel is idle: a press lost under load should not fail
+                server.wait_kernel_idle(kernel_id, timeout=run_timeout)
+                first = after["readout"]
+                key, ms, had_image = move_slider(page, slider, key=key, timeout=change_timeout)
+                after = slider_info(slider)
+                retried = True
+                report.notes.append(
+                    f"{where}: no new figure within {change_timeout:g} s after {key} (value {before['readout']} "
+                    f"-> {first}); pressed {key} again: "
+                    + (f"new figure after {ms:.0f} ms" if ms is not None else "still no new figure"))
             report.sliders.append(SliderResult(p.index, before["description"], key,
-                                               before["readout"], after["readout"], ms))
-            where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
+                                               before["readout"], after["readout"], ms, retried))
+            again = " (also after a second press)" if retried else ""
             if after["readout"] == before["readout"]:
-                report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']})")
-            elif ms is None and not had_image:
-                report.failures.append(f"{where}: its output shows no figure (no image to change)")
+                report.failures.append(f"{where}: {key} did not move the slider (value {before['readout']}){again}")
             elif ms is None:
                 report.failures.append(
-                    f"{where}: figure did not change within {change_timeout:g} s after {key} "
+                    f"{where}: figure did not change within {change_timeout:g} s after {key}{again} "
                     f"(value {before['readout']} -> {after['readout']})")
             server.wait_kernel_idle(kernel_id, timeout=run_timeout)
     report.timings["sliders"] = time.monotonic() - t2
@@ -927,10 +1243,20 @@ def _check_in_page(report, plans, page, server, kernel_id, page_errors, path, ar
         if msg not in report.failures:
             report.failures.append(msg + " (after moving the sliders)")
     if artifacts is not None:
+        stage[0] = "taking the screenshot"
         t1 = time.monotonic()
-        report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}-2-after.png"))
-        report.timings["screenshots"] += time.monotonic() - t1
+        report.screenshots.append(screenshot_notebook(page, pathlib.Path(artifacts) / f"{stem}.png"))
+        report.timings["screenshot"] = time.monotonic() - t1
     if dialogs := visible_dialogs(page):
         report.failures.append(f"{path}: a dialog is open: {dialogs}")
     for err in page_errors:
         report.failures.append(f"{path}: JavaScript error in the page: {err[:300]}")
+
+
+def failure_message(report: NotebookReport) -> str:
+    """The message of a failed notebook: its first line (pytest's summary line) is the first
+    problem, which names notebook, cell, slider and cause; then every problem, one per line."""
+    if len(report.failures) <= 1:
+        return report.failures[0] if report.failures else ""
+    return (f"{len(report.failures)} problems in {report.notebook}; first: {report.failures[0]}\n"
+            + "\n".join("  " + f for f in report.failures))
