@@ -2,8 +2,8 @@
 #   make lab    set up .venv if needed, open the course in JupyterLab (127.0.0.1, token auth)
 #   make test   set up .venv if needed, run every test (unit, doctests, notebooks, browser)
 # Other targets: make execute (regenerate stored notebook outputs), make student (student
-# version into build/student), make course (nbgrader course folder into build/course),
-# make bench (print the benchmark tables), make lock, make clean.
+# version into build/student), make course (nbgrader course folder into build/course), make book
+# (static website into build/book), make bench (print the benchmark tables), make lock, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -23,8 +23,9 @@ extras_set = $(sort $(subst $(comma),$(space),$(1)))
 stamp_for  = $(VENV)/.installed-$(subst $(space),-,$(strip $(call extras_set,$(1))))
 STAMP        := $(call stamp_for,$(EXTRAS))
 COURSE_STAMP := $(call stamp_for,$(EXTRAS)$(comma)classroom)
+BOOK_STAMP   := $(call stamp_for,$(EXTRAS)$(comma)book)
 
-.PHONY: lab test unit notebooks browser execute student course bench lock clean help
+.PHONY: lab test unit notebooks browser execute student course book bench lock clean help
 
 help:
 	@sed -n '1,6p' Makefile
@@ -63,6 +64,10 @@ student: $(STAMP)
 course: $(COURSE_STAMP)
 	$(PY) tools/make_course.py notebooks build/course $(if $(strip $(CHAPTERS)),--chapters $(CHAPTERS)) \
 	    $(if $(strip $(FORCE)),--force)
+
+# Sphinx and myst-nb come with the `book` extra, installed here on top of EXTRAS.
+book: $(BOOK_STAMP)
+	$(PY) tools/build_book.py notebooks build/book
 
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -47,3 +47,20 @@ try:
         _hyp_settings.load_profile("ci")
 except ImportError:  # hypothesis is a test extra; without it the property tests cannot import anyway
     pass
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--reverse-modules", action="store_true", default=False,
+        help="run the test files in reverse order (tests inside a file, and a notebook's cells, keep "
+             "their order): a test that passes only because another file ran first then fails",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--reverse-modules"):
+        return
+    groups = {}
+    for item in items:
+        groups.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    items[:] = [item for key in reversed(list(groups)) for item in groups[key]]

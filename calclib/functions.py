@@ -160,8 +160,19 @@ def sigmoid(x):
     >>> from calclib.functions import sigmoid
     >>> np.allclose(sigmoid(np.array([-800.0, 0.0, 800.0])), [0.0, 0.5, 1.0])
     True
+    >>> np.allclose(sigmoid(-40.0), 4.248354255291589e-18, rtol=1e-12)   # small values keep their digits
+    True
+
+    Notes
+    -----
+    With ``e = exp(-|x|)`` (never overflows), ``sigmoid(x) = 1 / (1 + e)`` for
+    ``x >= 0`` and ``e / (1 + e)`` for ``x < 0``: both forms keep full relative
+    accuracy, also far in the left tail where ``1 - sigmoid`` would cancel.
     """
-    return 0.5 * (1.0 + np.tanh(0.5 * as_float_array(x, "x", finite=True)))
+    x = as_float_array(x, "x", finite=True)
+    e = np.exp(-np.abs(x))
+    out = np.where(x >= 0, 1.0, e) / (1.0 + e)
+    return out if out.ndim else out[()]
 
 
 def softplus(x):

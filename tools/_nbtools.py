@@ -387,6 +387,48 @@ def canonical_widget_ids(nb, salt):
 # -- executing notebooks -----------------------------------------------------------
 
 
+#: Longest single wait (s) for a kernel message; see :func:`_sliced_poll_client_class`.
+POLL_SLICE = 0.2
+
+
+def _sliced_poll_client_class():
+    """An ``AsyncKernelClient`` whose channels wait for a message in slices of :data:`POLL_SLICE` s.
+
+    zmq's asyncio ``poll`` can miss the wake-up for a message that arrives
+    while the machine is busy; the message is then returned only when the
+    poll's timeout ends. nbclient waits for a cell's reply with the whole cell
+    timeout, so on a loaded 2-core machine a notebook stalled for exactly
+    that long (120 s) now and then, with ``make execute`` and with the tests
+    (seen in 4 of 5 runs of a student notebook beside two CPU-bound
+    processes). Polling again every second finds such a message within a
+    second; the overall timeout is unchanged.
+    """
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from jupyter_client.channels import AsyncZMQSocketChannel
+    from traitlets import Type
+
+    class SlicedPollChannel(AsyncZMQSocketChannel):
+        async def get_msg(self, timeout=None):
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                left = POLL_SLICE if deadline is None else min(POLL_SLICE, max(0.0, deadline - time.monotonic()))
+                try:
+                    return await super().get_msg(timeout=left)
+                except Empty:
+                    if deadline is not None and time.monotonic() >= deadline:
+                        raise
+
+    class SlicedPollKernelClient(AsyncKernelClient):
+        shell_channel_class = Type(SlicedPollChannel)
+        iopub_channel_class = Type(SlicedPollChannel)
+        stdin_channel_class = Type(SlicedPollChannel)
+        control_channel_class = Type(SlicedPollChannel)
+
+    return SlicedPollKernelClient
+
+
 #: Kernel managers made by :func:`kernel_manager_class` (weakly held): what
 #: :func:`kill_kernels` ends when the run is interrupted.
 _KERNEL_MANAGERS = weakref.WeakSet()
@@ -411,6 +453,7 @@ def kernel_manager_class():
     class CurrentEnvKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs):
             kwargs.setdefault("kernel_spec_manager", KernelSpecManager(kernel_dirs=[]))
+            kwargs.setdefault("client_factory", _sliced_poll_client_class())
             super().__init__(**kwargs)
             try:
                 import zmq

@@ -59,12 +59,14 @@ manifest).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import hashlib
 import json
 import re
 import signal
 import sys
+import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -386,6 +388,22 @@ def _write_manifest(out_dir, manifest):
     _nbtools.atomic_write(out_dir / MANIFEST, json.dumps(doc, indent=1) + "\n")
 
 
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Hold a Ctrl-C (SIGINT) that comes inside the block; raise KeyboardInterrupt after it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread receives Python signal handlers
+        return
+    pending = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pending.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pending:
+        raise KeyboardInterrupt
+
+
 def build(src_dir, out_dir, force=False):
     """Write the student version of every notebook in `src_dir` into `out_dir`.
 
@@ -478,18 +496,12 @@ def build(src_dir, out_dir, force=False):
     if actions:
         out_dir.mkdir(parents=True, exist_ok=True)
         # Ctrl-C waits until the files and the manifest that records them agree (milliseconds).
-        blocked = hasattr(signal, "pthread_sigmask")
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _ctrl_c_held():
             for name, action in actions.items():
                 if action != "unchanged":
                     _nbtools.atomic_write(out_dir / name, rendered[name])
                 manifest[name] = _sha256(rendered[name])
             _write_manifest(out_dir, manifest)
-        finally:
-            if blocked:
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if refused:
         problems.append(
             "refusing to overwrite:\n  " + "\n  ".join(refused)

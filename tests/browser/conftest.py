@@ -1,9 +1,11 @@
 """Fixtures of the browser suite: one JupyterLab server and one Chromium per session.
 
 * ``lab`` starts JupyterLab (serving a temporary copy of ``notebooks/`` plus the
-  fixture notebooks under ``_fixtures/``) and Debian's Chromium, and after the
-  last test stops both and fails the session's teardown if any server, kernel
-  or browser process is left behind.
+  fixture notebooks under ``_fixtures/``) and Debian's Chromium (a 1280 x 900
+  window; JupyterLab is loaded once, in one tab that every notebook uses in
+  turn), and after the last test stops both and fails the session's teardown
+  if any server, kernel or browser process is left behind.
+* At the end of the run every problem found is listed, one full line each.
 * Without Chromium the tests skip with an install hint; under CI (``CI=true``,
   the root conftest's ``IN_CI``) a missing browser fails instead.
 

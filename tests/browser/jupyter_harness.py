@@ -941,26 +941,30 @@ _NOTEBOOK_HEIGHT_JS = """
 """
 
 
-def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pathlib.Path:
-    """Screenshot the whole notebook from its top at the page's width (1280 px): grow the
-    viewport to fit it, shoot, restore.
+#: In-page: resolve after two animation frames (a pending relayout has been painted).
+_TWO_FRAMES_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
 
-    Off-screen cells may have a placeholder height until shown (content-visibility),
-    so the height is measured again after the first resize.
+
+def screenshot_notebook(page, path: pathlib.Path, max_height: int = 12000) -> pathlib.Path:
+    """Screenshot the whole notebook from its top at the page's width (1280 px), at most
+    ``max_height`` px high: grow the viewport to fit it, shoot, restore.
+
+    The viewport first grows to ``max_height``, so that every cell is laid out
+    (off-screen cells have a placeholder height until shown, content-visibility),
+    then shrinks to the notebook's height.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    height = size["height"]
-    for _ in range(4):
-        page.wait_for_timeout(150)  # let JupyterLab finish any pending relayout
-        needed = int(min(max(page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL), size["height"]), max_height))
-        if needed == height:
-            break
-        height = needed
-        page.set_viewport_size({"width": size["width"], "height": height})
-    page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL)
-    page.screenshot(path=str(path))
-    if height != size["height"]:
+    page.set_viewport_size({"width": size["width"], "height": max_height})
+    page.evaluate(_TWO_FRAMES_JS)
+    needed = int(min(max(page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL), size["height"]), max_height))
+    if needed != max_height:
+        page.set_viewport_size({"width": size["width"], "height": needed})
+        page.evaluate(_TWO_FRAMES_JS)
+    page.evaluate(_NOTEBOOK_HEIGHT_JS, PANEL)  # scrolled to the top
+    try:
+        page.screenshot(path=str(path), animations="disabled", caret="initial")
+    finally:
         page.set_viewport_size(size)
     return path
 
@@ -1195,10 +1199,12 @@ def _check_in_page(report, stage, page, server, kernel_id, page_errors, path, so
 
     stage[0] = "measuring the figures"
     t1 = time.monotonic()
-    for p in plans:  # every slider's first figure is in the page before figures are measured
+    no_figure = set()  # every slider's first figure is in the page before figures are measured
+    for p in plans:
         sliders = slider_locators(page, p.index)
         for k in range(sliders.count()):
-            wait_for_figure(page, sliders.nth(k))
+            if not wait_for_figure(page, sliders.nth(k)):
+                no_figure.add((p.index, k))
     report.figures, failures = measure_figures(page, path, first_lines)
     report.failures += failures
     report.timings["figures"] = time.monotonic() - t1
@@ -1211,7 +1217,7 @@ def _check_in_page(report, stage, page, server, kernel_id, page_errors, path, so
             before = slider_info(slider)
             where = f"{path}: cell {p.index} ({p.first_line!r}), slider {before['description']!r}"
             stage[0] = f"moving cell {p.index}'s slider {before['description']!r}"
-            if not wait_for_figure(page, slider):
+            if (p.index, k) in no_figure and not wait_for_figure(page, slider, timeout=1):
                 report.failures.append(f"{where}: its output shows no figure within {WAIT:g} s (nothing to change)")
                 continue
             key, ms, had_image = move_slider(page, slider, timeout=change_timeout)
