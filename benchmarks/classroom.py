@@ -27,7 +27,7 @@ JupyterHub resource settings that follow. Timings are printed, not asserted.
 Needs root (it creates and deletes Linux users ``hubb<random>-sNN``), the
 ``hub`` extra and ``npm ci --prefix deploy/jupyterhub``.
 
-    .venv/bin/python benchmarks/classroom.py [--students 1,5,10,20] [--window 60]
+    .venv/bin/python benchmarks/classroom.py [--students 1,5,10,20] [--window 120]
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from hub import hub_harness as hh  # noqa: E402
 
-__all__ = ["capacity", "main", "measure_class", "measure_laptop", "z2jh_resources"]
+__all__ = ["arrival_fit", "capacity", "main", "measure_class", "measure_laptop", "z2jh_resources"]
 
 MiB = 1024 ** 2
 GiB = 1024 ** 3
@@ -162,18 +162,44 @@ def measure_laptop() -> dict:
     return row
 
 
-def capacity(per_student_bytes: float, cpu_seconds: float, window: float, hub_bytes: float,
-             cores: int, gib: float) -> dict:
-    """Students one machine serves: the smaller of what its memory holds and what its cores
-    start within ``window`` seconds when the whole class arrives together.
+def arrival_fit(sizes, last_first_results) -> tuple[float, float]:
+    """``a`` and ``b`` of ``last first result = a + b * (N - 1)`` (seconds).
 
-    >>> c = capacity(300 * MiB, 6.0, 60.0, 200 * MiB, cores=2, gib=8)
+    ``a`` is the wait of a student alone (login, server start, pull, kernel start:
+    the smallest class measured, scaled to one student); ``b`` the seconds each more
+    student adds on this machine's cores when the class arrives together: the slope
+    from the smallest to the largest class measured (so the crowding of the largest
+    class is in it). With one size: ``a`` = 0, ``b`` = time / N.
+
+    >>> arrival_fit([1, 5, 10, 20], [6.0, 22.0, 53.0, 133.0])
+    (6.0, 6.684211)
+    """
+    if len(set(sizes)) < 2:
+        return 0.0, round(last_first_results[0] / sizes[0], 6)
+    pairs = sorted(zip(sizes, last_first_results))
+    (n0, t0), (n1, t1) = pairs[0], pairs[-1]
+    b = (t1 - t0) / (n1 - n0)
+    a = max(0.0, t0 - b * (n0 - 1))
+    return round(a, 6), round(b, 6)
+
+
+def capacity(per_student_bytes: float, a: float, b: float, here_cores: int, window: float,
+             hub_bytes: float, cores: int, gib: float) -> dict:
+    """Students one machine serves: the smaller of what its memory holds and how many, arriving
+    together, see their first result within ``window`` seconds.
+
+    Memory: ``floor((RAM - OS_RESERVE_GIB - hub) / per student)``. CPU: the measured
+    ``a + b * (N - 1)`` on ``here_cores`` cores becomes ``a + b * (N - 1) * here_cores / cores``
+    on ``cores`` cores (the per-student work spreads over the cores), so
+    ``N = 1 + floor((window - a) * cores / (b * here_cores))``.
+
+    >>> c = capacity(300 * MiB, 18.0, 2.0, 2, 60.0, 200 * MiB, cores=2, gib=8)
     >>> c["memory"], c["cpu"], c["students"]
-    (23, 20, 20)
+    (23, 22, 22)
     """
     usable = gib * GiB - OS_RESERVE_GIB * GiB - hub_bytes
     memory = max(0, math.floor(usable / per_student_bytes))
-    cpu = math.floor(cores * window / cpu_seconds)
+    cpu = 1 + math.floor((window - a) * cores / (b * here_cores)) if window >= a else 0
     return {"memory": memory, "cpu": cpu, "students": min(memory, cpu), "usable": usable}
 
 
@@ -181,20 +207,21 @@ def _round_up(value: float, step: float) -> float:
     return math.ceil(value / step) * step
 
 
-def z2jh_resources(per_student_bytes: float, cpu_seconds: float, window: float) -> dict:
+def z2jh_resources(per_student_bytes: float, core_seconds: float, window: float) -> dict:
     """Zero to JupyterHub ``singleuser`` resources from the measured figures.
 
     Memory guarantee: the measured per-student RSS rounded up to 128 MiB (what
     the scheduler reserves); limit: twice that (room for a student's own
     arrays; above it the kernel is killed, not the node). CPU guarantee: the
-    share of a core that starts one student within ``window`` s; limit: one core.
+    share of a core one arriving student needs to be served within ``window``
+    s (``core_seconds`` = b x cores measured on), rounded up to 0.05; limit: one core.
 
     >>> z2jh_resources(300 * MiB, 6.0, 60.0)
     {'memory_guarantee': '384M', 'memory_limit': '768M', 'cpu_guarantee': 0.1, 'cpu_limit': 1.0}
     """
     guarantee = _round_up(per_student_bytes / MiB, 128)
     return {"memory_guarantee": f"{guarantee:.0f}M", "memory_limit": f"{2 * guarantee:.0f}M",
-            "cpu_guarantee": round(_round_up(cpu_seconds / window, 0.05), 2), "cpu_limit": 1.0}
+            "cpu_guarantee": round(_round_up(core_seconds / window - 1e-9, 0.05), 2), "cpu_limit": 1.0}
 
 
 def _med(rows, key, scale=1.0):
@@ -208,9 +235,9 @@ def _max(rows, key, scale=1.0):
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", default="1,5,10,20", help="class sizes to measure (default 1,5,10,20)")
-    parser.add_argument("--window", type=float, default=60.0,
+    parser.add_argument("--window", type=float, default=120.0,
                         help="seconds within which a class arriving together should see its first result "
-                             "(the CPU side of the capacity; default 60)")
+                             "(the CPU side of the capacity; default 120)")
     args = parser.parse_args(argv)
     try:
         sizes = [int(x) for x in args.students.split(",") if x.strip()]
@@ -228,7 +255,8 @@ def main(argv=None) -> int:
         print(f"configurable-http-proxy not found at {hh.PROXY}; {hh.PROXY_HINT}", file=sys.stderr)
         return 2
 
-    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / GiB:.1f} GiB; "
+    print(f"machine: {os.cpu_count()} cores, {psutil.virtual_memory().total / GiB:.1f} GiB, load average "
+          f"{os.getloadavg()[0]:.1f} at the start (other work on the machine slows every figure); "
           f"chapter: {_chapter()}")
     laptop = measure_laptop()
     laptop_mem = laptop["server_rss"] + laptop["kernel_rss"]
@@ -243,6 +271,7 @@ def main(argv=None) -> int:
             results.append(measure_class(n, course))
             print(f"  N={n}: measured in {time.monotonic() - t:.0f} s", flush=True)
 
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     print()
     print("| N | spawn s (median / max) | first result s (median / max) | vs laptop | chapter s (median) "
           "| server RSS MiB | kernel RSS MiB | student RSS MiB (max) | vs laptop | student PSS MiB | CPU s / student |")
@@ -263,35 +292,38 @@ def main(argv=None) -> int:
     per_student = max(r["server_rss"] + r["kernel_rss"] for r in all_rows)
     cpu_seconds = statistics.median(r["server_cpu"] + r["kernel_cpu"] for r in all_rows)
     hub_rss = max(res["hub_rss"] for res in results)
-    biggest = max(results, key=lambda r: r["n"])
-    predicted = biggest["n"] * cpu_seconds / (os.cpu_count() or 1)
+    here = os.cpu_count() or 1
+    sizes = [res["n"] for res in results]
+    lasts = [_max(res["rows"], "first_result") for res in results]
+    a, b = arrival_fit(sizes, lasts)
     print()
-    print(f"per student: {per_student / MiB:.0f} MiB (largest server + kernel RSS seen, after chapter 1), "
-          f"{cpu_seconds:.1f} CPU s to start a server, pull and run chapter 1 (median); "
-          f"hub + proxy + culler {hub_rss / MiB:.0f} MiB")
-    print(f"check of the CPU model on this machine: N={biggest['n']} x {cpu_seconds:.1f} s / {os.cpu_count()} cores "
-          f"= {predicted:.0f} s predicted for the last first result; measured "
-          f"{_max(biggest['rows'], 'first_result'):.0f} s (the machine is shared, so measured >= predicted)")
+    print(f"per student: {per_student / MiB:.0f} MiB (largest server + kernel RSS seen, after chapter 1); "
+          f"{cpu_seconds:.1f} CPU s in the student's own processes (median; the hub's work and the "
+          f"waits are not in it); hub + proxy + culler {hub_rss / MiB:.0f} MiB")
+    print("arrival: last first result = a + b x (N - 1), from N = " + ", ".join(map(str, sizes))
+          + " (" + ", ".join(f"{t:.0f} s" for t in lasts) + f"): a = {a:.1f} s (one student alone), "
+          f"b = {b:.2f} s per more student on {here} cores ({b * here:.1f} core-seconds each)")
     print()
     print(f"capacity: memory = floor((RAM - {OS_RESERVE_GIB:g} GiB system - {hub_rss / MiB:.0f} MiB hub) / "
-          f"{per_student / MiB:.0f} MiB); CPU = floor(cores x {args.window:g} s / {cpu_seconds:.1f} s) "
-          f"(a class arriving together sees its first result within {args.window:g} s); students = the smaller")
+          f"{per_student / MiB:.0f} MiB); CPU = 1 + floor(({args.window:g} s - {a:.1f} s) x cores / "
+          f"({b:.2f} s x {here})): a class arriving together sees its first result within {args.window:g} s; "
+          "students = the smaller")
     print("| machine | memory arithmetic | memory bound | CPU arithmetic | CPU bound | students |")
     print("|---|---|---|---|---|---|")
     for cores, gib in MACHINES:
-        c = capacity(per_student, cpu_seconds, args.window, hub_rss, cores, gib)
+        c = capacity(per_student, a, b, here, args.window, hub_rss, cores, gib)
         print(f"| {cores} cores / {gib} GiB | {c['usable'] / MiB:.0f} MiB / {per_student / MiB:.0f} MiB | {c['memory']} "
-              f"| {cores} x {args.window:g} / {cpu_seconds:.1f} | {c['cpu']} | **{c['students']}** |")
-    z = z2jh_resources(per_student, cpu_seconds, args.window)
+              f"| 1 + ({args.window:g} - {a:.1f}) x {cores} / ({b:.2f} x {here}) | {c['cpu']} | **{c['students']}** |")
+    z = z2jh_resources(per_student, b * here, args.window)
     print()
     print("Zero to JupyterHub (deploy/z2jh/values.yaml), from these figures:")
     print("singleuser:\n  memory:\n"
           f"    guarantee: {z['memory_guarantee']}   # per-student RSS {per_student / MiB:.0f} MiB, rounded up to 128M\n"
           f"    limit: {z['memory_limit']}       # twice the guarantee: room for a student's own arrays\n"
           "  cpu:\n"
-          f"    guarantee: {z['cpu_guarantee']}     # {cpu_seconds:.1f} CPU s per arriving student / {args.window:g} s\n"
+          f"    guarantee: {z['cpu_guarantee']}     # {b * here:.1f} core-seconds per arriving student / {args.window:g} s\n"
           f"    limit: {z['cpu_limit']}")
-    print(f"one-machine hub (deploy/jupyterhub): CALC_HUB_MAX_SERVERS = the 'students' column for the machine")
+    print("one-machine hub (deploy/jupyterhub): CALC_HUB_MAX_SERVERS = the 'students' column for the machine")
     return 0
 
 

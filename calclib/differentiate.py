@@ -301,7 +301,9 @@ def _untrusted(f, x, h, estimate=None, method=None):
     has_right = fin[0] & fin[1] & fin[2] & np.isfinite(right) & np.isfinite(right_half)
     has_left = fin[0] & fin[-1] & fin[-2] & np.isfinite(left) & np.isfinite(left_half)
     fmax = np.maximum.reduce([np.where(np.isfinite(v), np.abs(v), 0) for v in (fm2, fm1, f0, fp1, fp2)])
-    noise = 64 * EPS * fmax / (hb / 2)
+    # rounding noise of the differences; the floor (the spacing of the smallest floats) covers
+    # values that underflow, where f(x + h) - f(x) cannot resolve a slope below it / h
+    noise = 64 * (EPS * fmax + np.finfo(float).smallest_subnormal) / (hb / 2)
     gap, gap_half = right - left, right_half - left_half
     kink = (has_right & has_left & (np.abs(gap_half) >= 0.75 * np.abs(gap)) & (np.abs(gap_half) > noise)
             & (np.abs(gap_half) > 1e-8 * np.maximum(np.abs(right), np.abs(left))))

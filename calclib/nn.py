@@ -25,6 +25,7 @@ Example: a training loop (the same with either engine)::
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 
@@ -51,7 +52,7 @@ _ACTIVATIONS = ("relu", "tanh", "sigmoid", None)
 
 # Bounds far beyond teaching use, checked before anything is allocated.
 _MAX_VALUE_PARAMETERS = 10**5     # MLP on Values: a Python object per weight (about 0.3 s to build 10**5)
-_MAX_TENSOR_PARAMETERS = 10**7    # TensorMLP: 80 MB of float64 weights, as much again for gradients
+_MAX_TENSOR_PARAMETERS = 10**6    # TensorMLP: 8 MB of float64 weights (the capstone has 337); building more takes seconds
 _MAX_SAMPLES = 10**6              # make_moons: 16 MB per copy of X
 
 
@@ -214,6 +215,15 @@ class Layer(Module):
         return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
 
 
+@contextlib.contextmanager
+def _forward_pass():
+    """A forward pass that overflows names its input: the numbers in `x` are too large for the network."""
+    try:
+        yield
+    except ArithmeticError as exc:     # OverflowError, ZeroDivisionError from an operation
+        raise ValueError(f"`x` is too large for this network: its forward pass failed ({exc})") from exc
+
+
 class _MLPBase(Module):
     def _build_sizes(self, nin, nouts, limit):
         nin = check_int(nin, "nin")
@@ -303,7 +313,7 @@ class MLP(_MLPBase):
         ]
 
     def __call__(self, x):
-        with gc_paused():
+        with gc_paused(), _forward_pass():
             for layer in self.layers:
                 x = layer(x)
             return x
@@ -382,10 +392,11 @@ class TensorMLP(_MLPBase):
     def __call__(self, x):
         x = _batch(x, self.sizes[0])
         last = len(self.layers) - 1
-        for i, layer in enumerate(self.layers):
-            x = x @ layer.W + layer.b
-            if i < last and self.activation:
-                x = getattr(x, self.activation)()
+        with _forward_pass():
+            for i, layer in enumerate(self.layers):
+                x = x @ layer.W + layer.b
+                if i < last and self.activation:
+                    x = getattr(x, self.activation)()
         return x
 
     def parameters(self):

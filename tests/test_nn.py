@@ -235,9 +235,9 @@ def test_sizes_are_bounded_before_anything_is_allocated():
     with pytest.raises(ValueError, match=r"`nin` and `nouts` give layer sizes \[2, 1000000, 1\], 4000001 "
                                          r"parameters; MLP allows at most 100000 \(memory and time"):
         nn.MLP(2, [10**6, 1])
-    with pytest.raises(ValueError, match="TensorMLP allows at most 10000000"):
+    with pytest.raises(ValueError, match="TensorMLP allows at most 1000000"):
         nn.TensorMLP(10**5, [10**5])
-    with pytest.raises(ValueError, match="Linear allows at most 10000000"):
+    with pytest.raises(ValueError, match="Linear allows at most 1000000"):
         nn.Linear(10**9, 10**9)
     with pytest.raises(ValueError, match="a Layer of Values allows at most 100000"):
         nn.Layer(10**4, 10**3)

@@ -44,6 +44,7 @@ USES_INTERACT = re.compile(r"\binteract(?:ive|_manual)?\s*\(|@interact\b")
 MIN_EXERCISES = 3
 MIN_INTERACTIVE = 2
 TAG_NBVAL_IGNORE = "nbval-ignore-output"
+MAX_CODE_LINE = 96
 CHECK_IMPORT = "from calclib.exercises import check"
 
 
@@ -291,6 +292,12 @@ def structure_problems(nb, filename):
     for index, cell in _code_cells(nb):
         if USES_INTERACT.search(_src(cell)) and TAG_INTERACTIVE not in _nbtools.tags(cell):
             problems.append(f"cell {index} calls interact but is not tagged {TAG_INTERACTIVE!r}")
+
+    for index, cell in _code_cells(nb):
+        for number, line in enumerate(_src(cell).splitlines(), start=1):
+            if len(line) > MAX_CODE_LINE:
+                problems.append(f"cell {index}, line {number}: {len(line)} characters; at most {MAX_CODE_LINE} "
+                                "fit JupyterLab's code cell at a 1280 px window without scrolling")
 
     static = [(i, c) for i, c in enumerate(nb.cells) if TAG_STATIC_FIGURE in _nbtools.tags(c)]
     if not static:
@@ -552,6 +559,8 @@ BREAKS = {
     "nbval comment in a slider cell": (_break_slider_plumbing, "test plumbing"),
     "slider cell without the nbval tag": (_break_slider_tag, "must be code tagged 'nbval-ignore-output'"),
     "check cell without its import": (_break_check_import, "must start with `from calclib.exercises import check`"),
+    "code line too long": (lambda nb: setattr(nb.cells[5], "source", nb.cells[5].source + "  # " + "x" * 100),
+                           "fit JupyterLab's code cell"),
 }
 
 

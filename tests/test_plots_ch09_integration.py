@@ -99,9 +99,11 @@ def test_error_plot_marks_n_and_draws_the_errors(ax):
     at = plots.plot_rule_errors(ax, c, 16)
     k = list(c.ns).index(16)
     assert at == {r: pytest.approx(c.errors[r][k]) for r in plots.RULES}
-    for line, rule in zip(ax.get_lines()[::2], plots.RULES):
+    for line, rule in zip(ax.get_lines(), plots.RULES):
         assert np.allclose(line.get_ydata(), c.errors[rule])
         assert f"{c.orders[rule]:.2f}" in line.get_label()
+    dots = ax.collections[0].get_offsets()
+    assert np.allclose(dots, [[16, c.errors[r][k]] for r in plots.RULES])
     lo, hi = ax.get_ylim()
     assert lo <= min(e.min() for e in c.errors.values()) and hi > max(e.max() for e in c.errors.values())
 

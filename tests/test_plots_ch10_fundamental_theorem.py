@@ -76,7 +76,7 @@ def test_accumulation_explorer_and_multiples():
 
 # ------------------------------------------------------------ many small steps
 def test_descent_run_is_gradient_descent_for_time_T():
-    r = plots.descent_run(quad, dquad, [1.0, 1.0], 0.1, 2.0)
+    r = plots.flow_run(quad, dquad, [1.0, 1.0], 0.1, 2.0)
     assert len(r.losses) == 21 and np.allclose(r.times, 0.1 * np.arange(21))
     theta = np.array([1.0, 1.0])
     for k in range(20):                                               # the same steps by hand
@@ -103,7 +103,7 @@ def test_small_steps_approach_the_flow():
     flow_change = fl.losses[-1] - fl.losses[0]
     gaps = []
     for lr in (0.15, 0.05, 0.015):
-        r = plots.descent_run(quad, dquad, [1.0, 1.0], lr, 1.5)
+        r = plots.flow_run(quad, dquad, [1.0, 1.0], lr, 1.5)
         gaps.append((abs(np.sum(r.forecasts) - flow_change), abs(np.sum(r.changes) - flow_change)))
     gaps = np.array(gaps)
     assert np.all(np.diff(gaps, axis=0) < 0)                          # both shrink with the step
@@ -112,9 +112,9 @@ def test_small_steps_approach_the_flow():
 
 def test_rate_panel_bars_have_the_steps_changes_as_areas(tmp_path):
     fig, (a, b) = plt.subplots(1, 2)
-    run = plots.descent_run(quad, dquad, [1.0, 1.0], 0.1, 1.0)
+    run = plots.flow_run(quad, dquad, [1.0, 1.0], 0.1, 1.0)
     fl = plots.gradient_flow(quad, dquad, [1.0, 1.0], 1.0)
-    r = plots.plot_descent_accumulation(a, b, run, fl)
+    r = plots.plot_flow_run(a, b, run, fl)
     (bars,) = [p for p in b.patches if hasattr(p, "get_data")]
     heights, edges = bars.get_data()[:2]
     assert np.allclose(heights * np.diff(edges), run.changes)        # area of each bar = the change
@@ -127,7 +127,7 @@ def test_rate_panel_bars_have_the_steps_changes_as_areas(tmp_path):
 
 
 def test_descent_explorer_ends_and_multiples():
-    ex = plots.descent_explorer(quad, dquad, [1.0, 1.0], 2.0)
+    ex = plots.flow_run_explorer(quad, dquad, [1.0, 1.0], 2.0)
     assert (ex.sliders[0].min, ex.sliders[0].max) == (0.01, 0.3)
     results = []
     for lr in (0.01, 0.3):
@@ -137,6 +137,6 @@ def test_descent_explorer_ends_and_multiples():
     assert results[0].steps == 200 and results[1].steps == 7
     assert abs(results[0].sum_of_forecasts - results[0].flow_change) < \
         abs(results[1].sum_of_forecasts - results[1].flow_change)
-    fig, res = plots.descent_multiples(quad, dquad, [1.0, 1.0], 2.0, [0.2, 0.02])
+    fig, res = plots.flow_run_multiples(quad, dquad, [1.0, 1.0], 2.0, [0.2, 0.02])
     assert [r.lr for r in res] == [0.2, 0.02] and len(fig.axes) == 2
     plt.close(fig)

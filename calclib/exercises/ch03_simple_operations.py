@@ -29,7 +29,7 @@ HINTS = {
     "np_array": "Wrap the three partials in np.array([...]): later code does arithmetic on the result.",
     "partials_generic": "Hold two inputs fixed and ask how fast f changes with the third: one term at a time.",
     # 3.2
-    "pair": "Return a pair (value, derivative): two parts, the value of u*v first, then its derivative.",
+    "pair": "Return a pair (value, derivative): two parts, the value of the result first, then its derivative.",
     "dual_object": "Return the pair itself, (value, derivative), as a tuple: not a Dual object.",
     "swapped": "The two parts are swapped: the value comes first, the derivative second.",
     "mul_value_sum": "The value of a product is the product of the values: u*v, not u + v.",

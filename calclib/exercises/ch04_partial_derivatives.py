@@ -43,7 +43,8 @@ HINTS = {
     "none": "Got None: .grad is filled in only by backward(). Call backward() on the loss first, then "
             "return the parameters' .grad.",
     "tensor": "Return the gradient as a numpy array (the Tensor's .grad), not a Tensor.",
-    "params": "You returned the parameters themselves; after backward() their partials are in .grad.",
+    "params": "You returned the parameters (or the Tensor holding them); after backward() their partials "
+              "are in the Tensor's .grad.",
     "negative": "Return the partials themselves, not the direction of steepest descent (no minus sign).",
     "numerical": "These are numerical partials: the loss was evaluated {calls} times. Use autodiff: wrap "
                  "theta in a Tensor, evaluate the loss once and call backward().",

@@ -340,11 +340,18 @@ def _short(text, limit=_MESSAGE_CHARS):
 
 
 def _changed(before, after):
+    """True when the answer changed an input: arrays compared by value, lists, tuples and dicts element by element."""
     try:
         if isinstance(before, np.ndarray):
             return not (isinstance(after, np.ndarray) and before.shape == after.shape
                         and np.array_equal(before, after, equal_nan=True))
-        return before != after
+        if isinstance(before, (list, tuple)):
+            return (type(after) is not type(before) or len(after) != len(before)
+                    or any(_changed(b, a) for b, a in zip(before, after)))
+        if isinstance(before, dict):
+            return (not isinstance(after, dict) or before.keys() != after.keys()
+                    or any(_changed(before[k], after[k]) for k in before))
+        return bool(before != after)
     except Exception:  # noqa: BLE001 - odd objects: compare identities only
         return False
 
@@ -484,8 +491,9 @@ FLOAT_ON_ARRAY_HINT = ("float() and math functions take one number, but an array
 
 def mutation_hint(name):
     """The hint for an answer that changed its input `name`."""
-    return (f"Leave `{name}` as it is: work on a copy (np.sort({name}) or {name}.copy()) instead of "
-            "sorting or assigning into it in place.")
+    return (f"Leave `{name}` as it is: in-place operations ({name}.sort(), {name}[i] += ..., {name} -= ...) "
+            f"change the caller's array. Work on a copy ({name}.copy(), np.sort({name})) or build a new "
+            f"array ({name} - step).")
 
 
 _GRADING_MODES = ("autograde", "validate")

@@ -27,8 +27,16 @@ from ..style import DPI, FIGSIZE
 __all__ = [
     "Slider", "Explorer", "small_multiples", "figure_png", "figure_svg",
     "grid_of", "check_nonzero_step", "cheap_log_axes", "power_of_ten", "fix_ylim", "corner_box",
-    "mark_data",
+    "mark_data", "MAX_WIDTH", "STATIC_MAX_WIDTH",
 ]
+
+
+#: Widest slider figure, inches: JupyterLab shows SVG at its natural size (96 px per inch) and
+#: its output area at a 1280 px window is about 850 px wide.
+MAX_WIDTH = 8.6
+#: Widest static figure, inches: JupyterLab scales a PNG down to its output area (about 850 px at a
+#: 1280 px window), and 9 pt tick labels stay at least 10 px up to this width.
+STATIC_MAX_WIDTH = 9.8
 
 
 # ------------------------------------------------------------------ helpers for drawings
@@ -114,7 +122,8 @@ def _axes_fractions(ax, xy):
     pts = [np.c_[np.ravel(np.asarray(x, dtype=float)), np.ravel(np.asarray(y, dtype=float))] for x, y in xy]
     pts = np.concatenate(pts) if pts else np.zeros((0, 2))
     pts = pts[np.all(np.isfinite(pts), axis=1)]
-    return ax.transLimits.transform(pts) if len(pts) else pts
+    # transScale first, so log axes place the points where they are drawn
+    return (ax.transScale + ax.transLimits).transform(pts) if len(pts) else pts
 
 
 def _free_corner(ax, w, h, xy, soft, avoid, prefer):
@@ -191,6 +200,7 @@ def _clear(fig, axes):
         for group in (ax.lines, ax.collections, ax.patches, ax.texts, ax.images, ax.tables, ax.artists):
             for artist in list(group):
                 artist.remove()
+        ax.containers.clear()               # bar containers: else a legend lists old bars again
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         ax.set_title("")
@@ -201,12 +211,13 @@ def _clear(fig, axes):
 
 
 # ------------------------------------------------------------------ small multiples
-def small_multiples(draw, params, *, ncols=None, panel_size=(3.1, 2.5), sharey=True, suptitle=None):
+def small_multiples(draw, params, *, ncols=None, panel_size=(2.5, 2.4), sharey=True, suptitle=None):
     """Draw the same figure for several parameter sets side by side.
 
     This is the static view that stands beside every slider: it reads on a
-    page with no kernel running. Four panels go in one row of about 10
-    inches (readable at JupyterLab's width); more wrap to further rows.
+    page with no kernel running. Four panels go in one row of at most
+    :data:`STATIC_MAX_WIDTH` inches (JupyterLab scales a wider image down,
+    and its tick labels with it); more wrap to further rows.
 
     Parameters
     ----------
@@ -246,7 +257,8 @@ def small_multiples(draw, params, *, ncols=None, panel_size=(3.1, 2.5), sharey=T
     if ncols < 1:
         raise ValueError(f"`ncols` must be at least 1, got {ncols}")
     nrows = -(-len(params) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(panel_size[0] * ncols, panel_size[1] * nrows + 0.35),
+    width = min(panel_size[0] * ncols, STATIC_MAX_WIDTH)    # wider would shrink the ticks below 10 px
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, panel_size[1] * nrows + 0.35),
                              sharey=sharey, squeeze=False, layout="constrained")
     results = [draw(ax, **p) for ax, p in zip(axes.flat, params)]
     for ax in axes.flat[len(params):]:
@@ -365,7 +377,11 @@ class Explorer:
             raise TypeError("`sliders` must be a non-empty sequence of Slider")
         if fmt not in ("svg", "png"):
             raise ValueError(f"`fmt` must be 'svg' or 'png', got {fmt!r}")
-        self.figsize = FIGSIZE if figsize is None else figsize
+        self.figsize = FIGSIZE if figsize is None else tuple(figsize)
+        if not 0 < self.figsize[0] <= MAX_WIDTH:
+            raise ValueError(f"`figsize` width must be at most {MAX_WIDTH} inches (JupyterLab shows a slider's "
+                             f"SVG at its natural size: wider figures are cut at a 1280 px window), "
+                             f"got {self.figsize[0]}")
         self.nrows, self.ncols, self.fmt, self.sharex = nrows, ncols, fmt, sharex
         self.margins = dict(left=0.09 if ncols == 1 else 0.07, right=0.98, bottom=0.14, top=0.9,
                             wspace=0.28, hspace=0.35)

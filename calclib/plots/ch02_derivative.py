@@ -567,7 +567,7 @@ def linear_approx_explorer(f, df, x, *, h=0.3, label="f", xlim=(-2.0, 2.0)):
     return Explorer(lambda a, b, h: plot_linear_approximation(a, b, f, df, curves, h, xlim=xlim, ylim=ylim,
                                                               label=label),
                     [Slider("h", -3.0, 0.0, 0.1, h, "step h", log=True, readout=".3f")],
-                    figsize=(9.6, 3.6), ncols=2, margins=dict(left=0.07, right=0.985, wspace=0.3))
+                    figsize=(8.6, 3.5), ncols=2, margins=dict(left=0.075, right=0.985, wspace=0.32))
 
 
 def loss_step_explorer(loss, dloss, w, *, lr=0.1, lr_max=0.4, wlim=(-0.5, 2.8)):

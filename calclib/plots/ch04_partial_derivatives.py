@@ -258,7 +258,7 @@ def slice_explorer(f, df, *, w=1.0, b=0.0, wlim=(-1.0, 3.0), blim=(-2.0, 2.0)):
     return Explorer(lambda a, bw, bb, w, b: plot_slices(a, bw, bb, f, df, grid, w, b, ylim=ylim),
                     [Slider("w", wlim[0], wlim[1], 0.1, w, "parameter w"),
                      Slider("b", blim[0], blim[1], 0.1, b, "parameter b")],
-                    figsize=(8.8, 3.3), ncols=3,
+                    figsize=(8.6, 3.3), ncols=3,
                     margins=dict(left=0.07, right=0.99, bottom=0.16, top=0.88, wspace=0.32))
 
 
@@ -397,7 +397,7 @@ def parameter_nudge_explorer(loss, grad, theta, *, i=1, h=0.3, trange=(-1.5, 1.5
                                                             trange=trange, ylim=ylim, bar_lim=bar_lim),
                     [Slider("i", 1, n, 1, i, "parameter θ number", readout=".0f"),
                      Slider("h", -3.0, 0.0, 0.1, h, "nudge h", log=True, readout=".3f")],
-                    figsize=(8.8, 3.5), ncols=2,
+                    figsize=(8.6, 3.5), ncols=2,
                     margins=dict(left=0.08, right=0.985, bottom=0.16, top=0.88, wspace=0.28))
 
 

@@ -92,7 +92,7 @@ def _grad_at(grad, point):
     return g
 
 
-def loss_map(f, grad, wlim, blim, *, n=121, nlevels=14, field=9, names=("w", "b")):
+def loss_map(f, grad, wlim, blim, *, n=121, nlevels=11, field=9, names=("w", "b")):
     r"""Sample a loss of two parameters on a grid and compute its contour lines, once.
 
     Parameters
@@ -125,7 +125,7 @@ def loss_map(f, grad, wlim, blim, *, n=121, nlevels=14, field=9, names=("w", "b"
     >>> g = lambda t: np.array([2 * t[0], 8 * t[1]])
     >>> m = loss_map(f, g, (-2, 2), (-2, 2), n=41)
     >>> np.allclose(m.minimum, [0.0, 0.0]), len(m.levels), m.Z.shape
-    (True, 14, (41, 41))
+    (True, 11, (41, 41))
     """
     check_callable(f, "f")
     check_callable(grad, "grad")
@@ -146,7 +146,8 @@ def loss_map(f, grad, wlim, blim, *, n=121, nlevels=14, field=9, names=("w", "b"
     lo, hi = float(Z.min()), float(np.percentile(Z, 70))
     levels = lo + (hi - lo) * np.linspace(0.0, 1.0, nlevels + 1)[1:]
     gen = contourpy.contour_generator(W, B, Z, line_type="Separate")
-    segments = [_thin(seg) for level in levels for seg in gen.lines(level) if len(seg) > 1]
+    spacing = 0.03 * min(wlim[1] - wlim[0], blim[1] - blim[0])
+    segments = [_thin(seg, spacing) for level in levels for seg in gen.lines(level) if len(seg) > 1]
     fw = np.linspace(*wlim, field + 2)[1:-1]
     fb = np.linspace(*blim, field + 2)[1:-1]
     FW, FB = np.meshgrid(fw, fb)
@@ -155,10 +156,14 @@ def loss_map(f, grad, wlim, blim, *, n=121, nlevels=14, field=9, names=("w", "b"
     return LossMap(f, grad, wlim, blim, W, B, Z, levels, segments, minimum, points, grads, tuple(names))
 
 
-def _thin(seg, most=100):
-    """At most about `most` points of a contour line, ends kept (fewer points: a cheaper redraw)."""
-    step = max(1, len(seg) // most)
-    return seg if step == 1 else np.vstack([seg[::step], seg[-1:]])
+def _thin(seg, spacing):
+    """The points of a contour line about `spacing` apart along it, ends kept (fewer points: a
+    smaller SVG to build, send and draw while a slider moves)."""
+    d = np.r_[0.0, np.cumsum(np.hypot(*np.diff(seg, axis=0).T))]
+    if d[-1] <= 2 * spacing:
+        return seg
+    keep = np.unique(np.searchsorted(d, np.arange(0.0, d[-1], spacing)))
+    return np.vstack([seg[keep], seg[-1:]])
 
 
 def draw_loss_map(ax, lmap, *, field=True, minimum=True):

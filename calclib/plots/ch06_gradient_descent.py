@@ -483,6 +483,16 @@ def _steps_to(grad_norms, tol):
     return int(below[0]) if below.size else None
 
 
+def _visible(k, loss, floor, most=200):
+    """The part of a loss curve above `floor` (plus the step that reaches it), at most about `most` points:
+    fewer points, a smaller SVG to send and draw."""
+    below = np.nonzero(loss < floor)[0]
+    end = below[0] + 1 if below.size else len(loss)
+    step = max(1, -(-end // most))
+    idx = np.r_[np.arange(0, end, step), end - 1] if step > 1 else np.arange(end)
+    return k[idx], np.maximum(loss[idx], floor)
+
+
 @dataclass
 class ValleyPlot:
     """What :func:`plot_valley` drew: steps to the tolerance with and without momentum."""
@@ -532,7 +542,7 @@ def plot_valley(ax_map, ax_loss, kappa, momentum, *, start=(-9.0, 1.8), steps=10
         gnorm = np.linalg.norm(c * path, axis=1)
         runs[b] = (path, loss, _steps_to(gnorm, tol))
     # left: the valley's contour lines (ellipses, drawn exactly) and the paths
-    t = np.linspace(0, 2 * np.pi, 97)
+    t = np.linspace(0, 2 * np.pi, 49)
     L0 = 0.5 * (start[0] ** 2 + kappa * start[1] ** 2)
     levels = L0 * np.linspace(0.04, 1.0, 7) ** 2
     ellipses = [np.c_[np.sqrt(2 * lev) * np.cos(t), np.sqrt(2 * lev / kappa) * np.sin(t)] for lev in levels]
@@ -564,9 +574,10 @@ def plot_valley(ax_map, ax_loss, kappa, momentum, *, start=(-9.0, 1.8), steps=10
     # right: the loss curves
     k = np.arange(steps + 1)
     floor = 1e-14          # the axis' bottom: a loss of exactly 0 (one step, at kappa = 1) shows on it
-    ax_loss.semilogy(k, np.maximum(runs[0.0][1], floor), color=PALETTE["grey"], lw=1.2, label="plain, \u03b2 = 0")
-    lline, = ax_loss.semilogy(k, np.maximum(runs[beta][1], floor), color=SECANT, lw=1.6,
-                              label=f"momentum, \u03b2 = {beta:.2f}")
+    plain_k, plain_loss = _visible(k, runs[0.0][1], floor)
+    mom_k, mom_loss = _visible(k, runs[beta][1], floor)
+    ax_loss.semilogy(plain_k, plain_loss, color=PALETTE["grey"], lw=1.2, label="plain, \u03b2 = 0")
+    lline, = ax_loss.semilogy(mom_k, mom_loss, color=SECANT, lw=1.6, label=f"momentum, \u03b2 = {beta:.2f}")
     mark_data(lline)
     ax_loss.set_ylim(floor / 2, 1e3)
     ax_loss.set_xlim(0, steps)

@@ -51,6 +51,16 @@ _RULE_STYLE = {
 _PIECE_FILL = dict(facecolors=PALETTE["orange"], edgecolors=PALETTE["vermillion"], alpha=0.35, linewidths=0.9)
 
 
+def _loglog(ax, *args, **kw):
+    """``ax.loglog`` without resetting the scales of axes that are already log-log: an explorer
+    reuses its axes, and setting a scale again rebuilds its locators and rescales the view."""
+    if ax.get_xscale() != "log":
+        ax.set_xscale("log")
+    if ax.get_yscale() != "log":
+        ax.set_yscale("log")
+    return ax.plot(*args, **kw)
+
+
 def _check_rule(rule):
     if not isinstance(rule, str) or rule not in RULES:
         raise ValueError(f"`rule` must be one of {', '.join(map(repr, RULES))}, got {rule!r:.60}")
@@ -259,13 +269,14 @@ def plot_rule_errors(ax, curves, n=None, *, title=None, legend=True, ylim=None):
     k = None if n is None else int(np.argmin(np.abs(curves.ns - n)))
     for r in RULES:
         e = curves.errors[r]
-        line, = ax.loglog(curves.ns, e, lw=1.6, label=f"{RULE_NAMES[r]}: order {curves.orders[r]:.2f}",
+        line, = _loglog(ax, curves.ns, e, lw=1.6, label=f"{RULE_NAMES[r]}: order {curves.orders[r]:.2f}",
                           **_RULE_STYLE[r])
         mark_data(line)
         if k is not None:
             at[r] = float(e[k])
-            ax.plot([curves.ns[k]], [e[k]], "o", color=_RULE_STYLE[r]["color"], ms=4, zorder=5)
-    if k is not None:
+    if k is not None:                 # the errors at n: one artist for all five dots
+        ax.scatter(np.full(len(RULES), curves.ns[k]), list(at.values()), s=16, zorder=5,
+                   c=[_RULE_STYLE[r]["color"] for r in RULES])
         ax.axvline(curves.ns[k], color=PALETTE["black"], lw=0.8)
     ax.set_xlim(curves.ns[0] / 1.15, curves.ns[-1] * 1.15)
     if ylim is None:
@@ -455,9 +466,9 @@ def plot_monte_carlo_error(ax, stream, n=None, *, title=None, legend=True):
     >>> plt.close(fig)
     """
     ok = stream.errors > 0
-    line, = ax.loglog(stream.ns[ok], stream.errors[ok], color=SECANT, lw=1.4, label="error of the estimate")
+    line, = _loglog(ax, stream.ns[ok], stream.errors[ok], color=SECANT, lw=1.4, label="error of the estimate")
     mark_data(line)
-    ax.loglog(stream.ns, stream.sigma / np.sqrt(stream.ns), color=PALETTE["black"], ls="--", lw=1.4,
+    _loglog(ax, stream.ns, stream.sigma / np.sqrt(stream.ns), color=PALETTE["black"], ls="--", lw=1.4,
               label="σ/√n")
     at = None
     if n is not None:
@@ -736,9 +747,9 @@ def plot_minibatch_spread(ax, spread, batch_size=None, *, title=None):
     >>> plt.close(fig)
     """
     sizes, sigma = spread.sizes, spread.sigma
-    dots, = ax.loglog(sizes, spread.spread, "o", color=ACCENT, ms=5, label="measured spread")
+    dots, = _loglog(ax, sizes, spread.spread, "o", color=ACCENT, ms=5, label="measured spread")
     mark_data(dots)
-    ax.loglog(sizes, sigma / np.sqrt(sizes), color=PALETTE["black"], ls="--", lw=1.4, label="σ/√B")
+    _loglog(ax, sizes, sigma / np.sqrt(sizes), color=PALETTE["black"], ls="--", lw=1.4, label="σ/√B")
     guide = None
     if batch_size is not None:
         guide = sigma / np.sqrt(batch_size)

@@ -3,9 +3,9 @@
 * :func:`plot_accumulation` -- the area under ``f`` from ``a`` to ``x`` (top) is the height of
   ``F(x) = ∫_a^x f(t) dt`` (below), and the slope of ``F`` at ``x`` is ``f(x)``
   (explorer: :func:`accumulation_explorer`; static view: :func:`accumulation_multiples`).
-* :func:`plot_descent_accumulation` -- the loss curve of gradient descent as the accumulation of
+* :func:`plot_flow_run` -- the loss curve of gradient descent as the accumulation of
   its per-step changes, each about ``-η |∇L|²``, beside gradient flow, the limit of small steps
-  (explorer: :func:`descent_explorer`).
+  (explorer: :func:`flow_run_explorer`).
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ from .base import Explorer, Slider, fix_ylim, grid_of, legend_corner, mark_data
 __all__ = [
     "AccumulationCurve", "accumulation_curve", "AccumulationPlot", "plot_accumulation",
     "accumulation_explorer", "accumulation_multiples",
-    "DescentRun", "descent_run", "GradientFlow", "gradient_flow", "DescentPlot", "plot_descent_loss",
-    "plot_descent_rate", "plot_descent_accumulation",
-    "descent_explorer", "descent_multiples",
+    "FlowRun", "flow_run", "GradientFlow", "gradient_flow", "FlowRunPlot", "plot_flow_run_loss",
+    "plot_flow_run_rate", "plot_flow_run",
+    "flow_run_explorer", "flow_run_multiples",
 ]
 
 
@@ -190,7 +190,7 @@ def accumulation_multiples(f, a, xs, xlim, *, label="f", suptitle=None):
 
 # ------------------------------------------------------------------ many small steps
 @dataclass
-class DescentRun:
+class FlowRun:
     """Gradient descent with step size ``lr`` for a time ``T`` (``steps = round(T / lr)``)."""
     lr: float
     times: np.ndarray        # t_k = k * lr, k = 0..K
@@ -209,14 +209,14 @@ class DescentRun:
         return -self.lr * self.grad_sq[:-1]
 
 
-def descent_run(loss, grad, theta0, lr, T):
+def flow_run(loss, grad, theta0, lr, T):
     r"""Run :func:`calclib.optimize.gradient_descent` for ``round(T / lr)`` steps and keep what the
     accumulation picture needs.
 
     Examples
     --------
     >>> A = np.diag([1.0, 4.0])
-    >>> r = descent_run(lambda th: th @ A @ th / 2, lambda th: A @ th, [1.0, 1.0], 0.1, 2.0)
+    >>> r = flow_run(lambda th: th @ A @ th / 2, lambda th: A @ th, [1.0, 1.0], 0.1, 2.0)
     >>> len(r.changes), np.allclose(r.changes.sum(), r.losses[-1] - r.losses[0])
     (20, True)
     """
@@ -227,7 +227,7 @@ def descent_run(loss, grad, theta0, lr, T):
     steps = max(int(round(T / lr)), 1)
     res = gradient_descent(loss, theta0, grad=grad, lr=lr, maxiter=steps, tol=0.0)
     g = np.array([np.asarray(grad(th), dtype=float).ravel() for th in res.path])
-    return DescentRun(lr, lr * np.arange(res.nit + 1), res.losses, np.sum(g * g, axis=1), res.path)
+    return FlowRun(lr, lr * np.arange(res.nit + 1), res.losses, np.sum(g * g, axis=1), res.path)
 
 
 @dataclass
@@ -291,8 +291,8 @@ def gradient_flow(loss, grad, theta0, T, n=2000):
 
 
 @dataclass
-class DescentPlot:
-    """What :func:`plot_descent_accumulation` drew: the run's totals beside the flow's."""
+class FlowRunPlot:
+    """What :func:`plot_flow_run` drew: the run's totals beside the flow's."""
     lr: float
     steps: int
     total_change: float        # L(θ_K) - L(θ_0)
@@ -302,24 +302,24 @@ class DescentPlot:
 
 
 def _totals(run, flow):
-    return DescentPlot(run.lr, len(run.losses) - 1, float(run.losses[-1] - run.losses[0]),
+    return FlowRunPlot(run.lr, len(run.losses) - 1, float(run.losses[-1] - run.losses[0]),
                        float(np.sum(run.changes)), float(np.sum(run.forecasts)),
                        float(flow.losses[-1] - flow.losses[0]))
 
 
-def plot_descent_loss(ax, run, flow, *, ylim=None, title=None, legend=True):
+def plot_flow_run_loss(ax, run, flow, *, ylim=None, title=None, legend=True):
     """The loss of gradient descent at the times ``t_k = k η`` (dots) against gradient flow (curve).
 
     Returns
     -------
-    DescentPlot
+    FlowRunPlot
 
     Examples
     --------
     >>> A = np.diag([1.0, 4.0])
     >>> L, gL = (lambda th: th @ A @ th / 2), (lambda th: A @ th)
     >>> fig, ax = plt.subplots()
-    >>> r = plot_descent_loss(ax, descent_run(L, gL, [1.0, 1.0], 0.1, 1.0), gradient_flow(L, gL, [1.0, 1.0], 1.0))
+    >>> r = plot_flow_run_loss(ax, flow_run(L, gL, [1.0, 1.0], 0.1, 1.0), gradient_flow(L, gL, [1.0, 1.0], 1.0))
     >>> r.steps, np.allclose(ax.get_lines()[1].get_xdata(), 0.1 * np.arange(11))
     (10, True)
     >>> plt.close(fig)
@@ -342,7 +342,7 @@ def plot_descent_loss(ax, run, flow, *, ylim=None, title=None, legend=True):
     return out
 
 
-def plot_descent_rate(ax, run, flow, *, ylim=None, title=None, legend=True):
+def plot_flow_run_rate(ax, run, flow, *, ylim=None, title=None, legend=True):
     r"""Each step's change of the loss divided by :math:`\eta`, as a bar over its step (so its
     *area* is the change), the forecast :math:`-|\nabla L(\theta_k)|^2` (dots), and the flow's
     rate :math:`dL/dt = -|\nabla L|^2` (curve, its area shaded). The total change of the loss is
@@ -350,14 +350,14 @@ def plot_descent_rate(ax, run, flow, *, ylim=None, title=None, legend=True):
 
     Returns
     -------
-    DescentPlot
+    FlowRunPlot
 
     Examples
     --------
     >>> A = np.diag([1.0, 4.0])
     >>> L, gL = (lambda th: th @ A @ th / 2), (lambda th: A @ th)
     >>> fig, ax = plt.subplots()
-    >>> r = plot_descent_rate(ax, descent_run(L, gL, [1.0, 1.0], 0.01, 1.0), gradient_flow(L, gL, [1.0, 1.0], 1.0))
+    >>> r = plot_flow_run_rate(ax, flow_run(L, gL, [1.0, 1.0], 0.01, 1.0), gradient_flow(L, gL, [1.0, 1.0], 1.0))
     >>> np.allclose(r.total_change, r.sum_of_changes), abs(r.total_change - r.flow_change) < 0.01
     (True, True)
     >>> plt.close(fig)
@@ -384,38 +384,38 @@ def plot_descent_rate(ax, run, flow, *, ylim=None, title=None, legend=True):
     return out
 
 
-def plot_descent_accumulation(ax_loss, ax_rate, run, flow, *, loss_ylim=None, rate_ylim=None, loss_legend=False):
-    """:func:`plot_descent_loss` on the left and :func:`plot_descent_rate` on the right.
+def plot_flow_run(ax_loss, ax_rate, run, flow, *, loss_ylim=None, rate_ylim=None, loss_legend=False):
+    """:func:`plot_flow_run_loss` on the left and :func:`plot_flow_run_rate` on the right.
 
     Returns
     -------
-    DescentPlot
+    FlowRunPlot
 
     Examples
     --------
     >>> A = np.diag([1.0, 4.0])
     >>> L, gL = (lambda th: th @ A @ th / 2), (lambda th: A @ th)
     >>> fig, (a, b) = plt.subplots(1, 2)
-    >>> r = plot_descent_accumulation(a, b, descent_run(L, gL, [1.0, 1.0], 0.1, 1.0),
+    >>> r = plot_flow_run(a, b, flow_run(L, gL, [1.0, 1.0], 0.1, 1.0),
     ...                               gradient_flow(L, gL, [1.0, 1.0], 1.0))
     >>> r.steps
     10
     >>> plt.close(fig)
     """
-    plot_descent_loss(ax_loss, run, flow, ylim=loss_ylim, legend=loss_legend)   # its title names dots and curve
-    return plot_descent_rate(ax_rate, run, flow, ylim=rate_ylim)
+    plot_flow_run_loss(ax_loss, run, flow, ylim=loss_ylim, legend=loss_legend)   # its title names dots and curve
+    return plot_flow_run_rate(ax_rate, run, flow, ylim=rate_ylim)
 
 
-def descent_explorer(loss, grad, theta0, T, *, lr=0.1, lr_min=0.01, lr_max=0.3):
+def flow_run_explorer(loss, grad, theta0, T, *, lr=0.1, lr_min=0.01, lr_max=0.3):
     """A slider for the step size ``η``: gradient descent over a fixed time ``T`` against gradient
     flow (computed once). Small steps follow the flow and their changes add up to its integral."""
     flow = gradient_flow(loss, grad, theta0, T)
     loss_ylim = (0.0, 1.1 * float(np.max(flow.losses)))
-    rate_ylim = _rate_ylim(flow, [descent_run(loss, grad, theta0, v, T) for v in (lr_min, lr_max)])
+    rate_ylim = _rate_ylim(flow, [flow_run(loss, grad, theta0, v, T) for v in (lr_min, lr_max)])
 
     def draw(ax_loss, ax_rate, lr):
-        run = descent_run(loss, grad, theta0, lr, T)
-        return plot_descent_accumulation(ax_loss, ax_rate, run, flow, loss_ylim=loss_ylim, rate_ylim=rate_ylim)
+        run = flow_run(loss, grad, theta0, lr, T)
+        return plot_flow_run(ax_loss, ax_rate, run, flow, loss_ylim=loss_ylim, rate_ylim=rate_ylim)
 
     return Explorer(draw, [Slider("lr", lr_min, lr_max, 0.01, lr, "step size η")], figsize=(8.6, 3.7), ncols=2,
                     margins=dict(left=0.08, right=0.985, wspace=0.3))
@@ -426,31 +426,31 @@ def _rate_ylim(flow, runs):
     return 1.15 * low, -0.06 * low
 
 
-def descent_multiples(loss, grad, theta0, T, lrs, *, suptitle=None):
-    """The static view of :func:`descent_explorer`: the rate panel for each step size in ``lrs``.
+def flow_run_multiples(loss, grad, theta0, T, lrs, *, suptitle=None):
+    """The static view of :func:`flow_run_explorer`: the rate panel for each step size in ``lrs``.
 
     Returns
     -------
     fig : matplotlib.figure.Figure
-    results : list of DescentPlot
+    results : list of FlowRunPlot
 
     Examples
     --------
     >>> A = np.diag([1.0, 4.0])
-    >>> fig, res = descent_multiples(lambda th: th @ A @ th / 2, lambda th: A @ th, [1.0, 1.0], 1.0, [0.2, 0.02])
+    >>> fig, res = flow_run_multiples(lambda th: th @ A @ th / 2, lambda th: A @ th, [1.0, 1.0], 1.0, [0.2, 0.02])
     >>> abs(res[1].sum_of_forecasts - res[1].flow_change) < abs(res[0].sum_of_forecasts - res[0].flow_change)
     True
     >>> plt.close(fig)
     """
     flow = gradient_flow(loss, grad, theta0, T)
-    runs = [descent_run(loss, grad, theta0, v, T) for v in lrs]
+    runs = [flow_run(loss, grad, theta0, v, T) for v in lrs]
     ylim = _rate_ylim(flow, runs)
     fig, axes = plt.subplots(1, len(runs), figsize=(2.45 * len(runs), 2.9), sharey=True, squeeze=False,
                              layout="constrained")
     results = []
     for k, (ax, run) in enumerate(zip(axes[0], runs)):
         r = _totals(run, flow)
-        plot_descent_rate(ax, run, flow, ylim=ylim, legend=False,
+        plot_flow_run_rate(ax, run, flow, ylim=ylim, legend=False,
                           title=f"η = {run.lr:g}: steps {r.sum_of_changes:.3f}\nforecasts {r.sum_of_forecasts:.3f}")
         if k:
             ax.set_ylabel("")

@@ -81,6 +81,7 @@ PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 WAIT = 90.0            # page, notebook, kernel and widget readiness
 RUN_TIMEOUT = 300.0    # Run All of one notebook
 CHANGE_TIMEOUT = 30.0  # key press on a slider -> new figure in the page
+RUN_START_WAIT = WAIT  # Run All clicked -> some cell starts (else it is clicked once more)
 
 #: Tick labels must show at least this high in the browser (issue 8: readable figures).
 MIN_TICK_PX = 10.0
@@ -923,7 +924,13 @@ def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float
             if indicator == "idle" and server.kernel_state(kernel_id) == "idle":
                 return
         if time.monotonic() > deadline:
-            where = f"cell {pending[0]} still running" if pending else "the kernel is still busy"
+            not_run = [i for i, p in states if not re.fullmatch(r"\[\d+\]:", p.strip())]
+            if pending:
+                where = f"cell {pending[0]} still running"
+            elif not_run:
+                where = f"{len(not_run)} cell(s) not run, the first is cell {not_run[0]}; none running"
+            else:
+                where = "the kernel is still busy"
             raise TimeoutError(f"Run All did not finish within {timeout:g} s ({where})")
         time.sleep(0.1)
 
@@ -976,12 +983,24 @@ def click_menu(page, menu: str, item: str) -> None:
     page.get_by_role("menuitem", name=item, exact=True).click()
 
 
-def run_all_cells(page, timeout: float = WAIT) -> None:
+def _run_all_started(page, timeout: float) -> bool:
+    """Wait until some code cell shows ``[*]:`` or ``[n]:``; False if none did within ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while not any(re.search(r"\[(\*|\d+)\]", p) for _, p in _code_cell_states(page)):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def run_all_cells(page, timeout: float = WAIT) -> bool:
     """Edit > Clear Outputs of All Cells, then Run > Run All Cells.
 
     Clearing first removes the stored execution counts and outputs, so
     :func:`wait_for_run_all` cannot mistake the stored ``[n]:`` prompts of a
-    committed notebook for a finished run.
+    committed notebook for a finished run. If no cell starts within ``timeout``
+    s (a click that a busy page did not act on), Run All is clicked once more;
+    returns True in that case (the caller notes it).
     """
     click_menu(page, "Edit", "Clear Outputs of All Cells")
     deadline = time.monotonic() + timeout
@@ -990,6 +1009,12 @@ def run_all_cells(page, timeout: float = WAIT) -> None:
             raise TimeoutError(f"stored execution counts still shown after {timeout:g} s")
         time.sleep(0.05)
     click_menu(page, "Run", "Run All Cells")
+    if not _code_cell_states(page) or _run_all_started(page, timeout):
+        return False
+    click_menu(page, "Run", "Run All Cells")
+    if not _run_all_started(page, timeout):
+        raise TimeoutError(f"Run All started no cell, clicked twice, {timeout:g} s each")
+    return True
 
 
 def visible_dialogs(page) -> list[str]:
@@ -1169,7 +1194,8 @@ def _check_in_page(report, stage, page, server, kernel_id, page_errors, path, so
         return
     stage[0] = "Run All"
     t1 = time.monotonic()
-    run_all_cells(page)
+    if run_all_cells(page, timeout=RUN_START_WAIT):
+        report.notes.append(f"{path}: Run All started no cell within {RUN_START_WAIT:g} s; clicked it again")
     wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
     report.timings["run all"] = time.monotonic() - t1
 

@@ -58,7 +58,7 @@ from browser import jupyter_harness as lab_harness  # noqa: E402
 
 __all__ = [
     "CellRun", "closed_folders", "CourseRemote", "open_folders_command", "Hub", "HubError", "Student", "StudentLab", "code_cells",
-    "compare_outputs", "free_port", "load_class_link", "remove_system_users", "sanitizer", "system_user_exists",
+    "compare_outputs", "free_port", "load_class_link", "remove_system_users", "run_students", "sanitizer", "system_user_exists",
     "user_processes",
 ]
 
@@ -168,10 +168,11 @@ class CourseRemote:
     def stop(self) -> None:
         """Stop ``git daemon`` (and the children serving a clone) by PID; remove the folder."""
         if self.proc is not None:
-            pids = {self.proc.pid}
+            procs = []
             with contextlib.suppress(psutil.NoSuchProcess):
-                pids |= {p.pid for p in psutil.Process(self.proc.pid).children(recursive=True)}
-            _end(pids)
+                daemon = psutil.Process(self.proc.pid)
+                procs = [daemon, *daemon.children(recursive=True)]
+            _end(procs)
             self.proc.wait(10)
             self.proc = None
         if self.tmp is not None:
@@ -186,13 +187,14 @@ class CourseRemote:
 # --------------------------------------------------------------------------- #
 # Processes and Linux users
 # --------------------------------------------------------------------------- #
-def _end(pids, timeout: float = 10.0) -> None:
-    """SIGTERM the running processes among ``pids``, then SIGKILL what is left after ``timeout``."""
+def _end(processes, timeout: float = 10.0) -> None:
+    """SIGTERM the running ones among ``processes`` (:class:`psutil.Process` objects, remembered
+    when they ran: psutil refuses to signal a PID that a new process has taken since), then
+    SIGKILL what is left after ``timeout``."""
     procs = []
-    for pid in pids:
+    for p in processes:
         with contextlib.suppress(psutil.NoSuchProcess):
-            p = psutil.Process(pid)
-            if p.status() != psutil.STATUS_ZOMBIE:
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
                 p.terminate()
                 procs.append(p)
     _, alive = psutil.wait_procs(procs, timeout=timeout)
@@ -200,6 +202,16 @@ def _end(pids, timeout: float = 10.0) -> None:
         with contextlib.suppress(psutil.NoSuchProcess):
             p.kill()
     psutil.wait_procs(alive, timeout=5)
+
+
+def _describe(processes) -> list[str]:
+    """``"PID command line"`` of each of ``processes`` that still runs (zombies count as gone)."""
+    alive = []
+    for p in processes:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{p.pid} {' '.join(p.cmdline())[:120]}")
+    return alive
 
 
 def _processes_mentioning(marker: str) -> list[str]:
@@ -240,7 +252,7 @@ def remove_system_users(names) -> list[str]:
     Returns a description of every user that could not be removed (empty on success).
     """
     names = [n for n in names if system_user_exists(n)]
-    _end({p.pid for p in user_processes(names)})
+    _end(user_processes(names))
     problems = []
     for name in names:
         home = pwd.getpwnam(name).pw_dir
@@ -344,9 +356,11 @@ class Hub:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen | None = None
         self.tmp: pathlib.Path | None = None
-        self.pids: set[int] = set()
+        #: Every process the hub started, by PID (as psutil objects, safe against PID reuse).
+        self.procs: dict[int, psutil.Process] = {}
         self.log_path: pathlib.Path | None = None
         self._log = None
+        self.forced: list[str] = []
 
     def __enter__(self):
         self.start()
@@ -386,13 +400,13 @@ class Hub:
         self.proc = subprocess.Popen(cmd,
                                      cwd=self.tmp, env=env, stdin=subprocess.DEVNULL,
                                      stdout=self._log, stderr=subprocess.STDOUT)
-        self.pids.add(self.proc.pid)
+        self.procs[self.proc.pid] = psutil.Process(self.proc.pid)
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if self.proc.poll() is not None:
-                log = self.log_tail()
+                code, log = self.proc.returncode, self.log_tail()
                 self.stop()
-                raise HubError(f"jupyterhub exited with code {self.proc_returncode}:\n{log}")
+                raise HubError(f"jupyterhub exited with code {code}:\n{log}")
             with contextlib.suppress(requests.RequestException):
                 if requests.get(f"{self.url}/hub/api/", timeout=2).ok and self.service_pid("idle-culler"):
                     break
@@ -402,8 +416,6 @@ class Hub:
                 raise HubError(f"jupyterhub did not answer within {START_TIMEOUT:g} s:\n{log}")
             time.sleep(0.2)
         self.remember_children()
-
-    proc_returncode = property(lambda self: self.proc.returncode if self.proc else None)
 
     def log_tail(self, n: int = 40) -> str:
         """The last ``n`` lines of the hub's log."""
@@ -443,7 +455,8 @@ class Hub:
         if self.proc is None:
             return
         with contextlib.suppress(psutil.NoSuchProcess):
-            self.pids |= {p.pid for p in psutil.Process(self.proc.pid).children(recursive=True)}
+            for p in psutil.Process(self.proc.pid).children(recursive=True):
+                self.procs.setdefault(p.pid, p)
 
     def stop(self, timeout: float = 30.0) -> None:
         """Stop every student's server through the API, the hub with SIGTERM (it stops its proxy
@@ -453,10 +466,11 @@ class Hub:
         self.remember_children()
         if self.proc.poll() is None:
             with contextlib.suppress(requests.RequestException, HubError):
-                users = self.api("GET", "/users", timeout=10).json()
-                for user in users:
-                    if (user.get("servers") or {}).get(""):
-                        self.api("DELETE", f"/users/{user['name']}/server", timeout=60)
+                running = [u["name"] for u in self.api("GET", "/users", timeout=10).json()
+                           if (u.get("servers") or {}).get("")]
+                with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(len(running), 20))) as pool:
+                    list(pool.map(lambda name: self.api("DELETE", f"/users/{name}/server", timeout=60,
+                                                        expect=None), running))
             self.remember_children()
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -464,14 +478,17 @@ class Hub:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-        _end(self.pids - {self.proc.pid})
+        #: Processes still running after the hub's own shutdown (ended here by PID).
+        others = [p for pid, p in self.procs.items() if pid != self.proc.pid]
+        self.forced = _describe(others)
+        _end(others)
         self.proc = None
         self._log.close()
 
     def leftovers(self) -> list[str]:
         """Processes of this hub still running: remembered PIDs, and anything whose command line
         names its folder or whose user is on the roster."""
-        left = lab_harness.leftover_processes(self.pids)
+        left = _describe(self.procs.values())
         if self.tmp is not None:
             left += [p for p in _processes_mentioning(str(self.tmp)) if p not in left]
         for p in user_processes(self.students):
@@ -556,22 +573,34 @@ class Student:
         return self.token
 
     def start_server(self, timeout: float = SPAWN_TIMEOUT) -> None:
-        """Ask the hub for this student's server and wait until it is ready."""
+        """Ask the hub for this student's server and wait until it is ready.
+
+        Waits on the hub's progress stream (``/hub/api/users/<name>/server/progress``), as the
+        hub's "server starting" page does, rather than polling the hub.
+        """
         t0 = time.monotonic()
         r = self.http.post(f"{self.hub.url}/hub/api/users/{self.name}/server", timeout=60)
         if r.status_code not in (201, 202, 400):  # 400: already running
             raise HubError(f"{self.name}: spawn refused: HTTP {r.status_code}: {r.text[:200]}")
-        deadline = time.monotonic() + timeout
-        while True:
-            user = self.http.get(f"{self.hub.url}/hub/api/users/{self.name}", timeout=30).json()
-            server = (user.get("servers") or {}).get("")
-            if server and server.get("ready"):
-                break
-            if server is None and time.monotonic() - t0 > 5:
-                raise HubError(f"{self.name}: the server stopped while starting:\n{self.hub.log_tail()}")
-            if time.monotonic() > deadline:
-                raise HubError(f"{self.name}: server not ready within {timeout:g} s")
-            time.sleep(0.2)
+        ready, messages = False, []
+        with self.http.get(f"{self.hub.url}/hub/api/users/{self.name}/server/progress",
+                           stream=True, timeout=timeout) as stream:
+            if stream.status_code != 200:
+                raise HubError(f"{self.name}: progress: HTTP {stream.status_code}: {stream.text[:200]}")
+            for raw in stream.iter_lines(decode_unicode=True):
+                if not raw or not raw.startswith("data:"):
+                    continue
+                event = json.loads(raw[5:])
+                messages.append(str(event.get("message", "")))
+                if event.get("failed"):
+                    raise HubError(f"{self.name}: the server failed to start: {messages[-1]}\n{self.hub.log_tail()}")
+                if event.get("ready"):
+                    ready = True
+                    break
+                if time.monotonic() - t0 > timeout:
+                    break
+        if not ready:
+            raise HubError(f"{self.name}: server not ready within {timeout:g} s: {messages[-3:]}")
         self.timings["spawn"] = time.monotonic() - t0
         self.hub.remember_children()
 
@@ -768,7 +797,7 @@ class StudentLab(lab_harness.JupyterServer):
 
     The REST calls of the browser harness go through the hub's proxy with the
     student's token; pages open at ``/user/<name>/lab`` (the browser must have
-    logged in to the hub: :meth:`browser_login`).
+    logged in to the hub first, on its login page).
     """
 
     def __init__(self, student: Student):
@@ -789,14 +818,6 @@ class StudentLab(lab_harness.JupyterServer):
     def lab_url(self, path: str | None = None) -> str:
         tree = f"/tree/{urllib.parse.quote(path)}" if path else ""
         return f"{self.url}/lab{tree}?reset"
-
-    def browser_login(self, page, next_url: str, timeout: float = lab_harness.WAIT) -> None:
-        """Log in through the hub's login form in ``page``, going on to ``next_url`` (a path)."""
-        hub = self.student.hub
-        page.goto(f"{hub.url}/hub/login?next={urllib.parse.quote(next_url, safe='')}")
-        page.fill("#username_input", self.student.name)
-        page.fill("#password_input", self.student.password)
-        page.click("#login_submit")
 
     def write_lab_setting(self, plugin: str, name: str, value: dict) -> None:
         """Write a JupyterLab user setting into the student's home, owned by the student
@@ -825,5 +846,3 @@ def run_students(students, work, max_workers=None) -> dict:
                 results[name] = exc
     return results
 
-
-__all__.append("run_students")

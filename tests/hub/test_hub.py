@@ -29,6 +29,12 @@ At the end every server, kernel, the proxy, the culler and the hub are
 stopped by PID, and the Linux users are deleted with their homes (also when a
 test failed); the teardown fails if any process or user is left.
 
+The students' servers run this environment's Python as other users. On the
+course's machines that Python lives under ``/root`` (mode 0700), so the hub is
+started in a private mount namespace where ``/root`` shows only the way to it
+(``hub_harness.closed_folders``; the real ``/root`` is not changed). A
+deployment uses a Python every user can read (``/usr/bin/python3``, README).
+
 Needs root (it creates Linux users named ``hubt<random>-sNN``), the ``hub``
 extra, the proxy (``npm ci --prefix deploy/jupyterhub``), git and, for the
 browser part, Chromium: without them it skips locally and fails in CI.
@@ -44,13 +50,13 @@ import re
 import secrets
 import shutil
 import stat
-import time
 
 import psutil
 import pytest
 import requests
 
 from . import hub_harness as hh
+from .conftest import need
 
 class_link = hh.load_class_link()
 
@@ -64,17 +70,6 @@ STUDENTS_SETTING = "CALC_HUB_TEST_STUDENTS"
 ARTIFACTS = ROOT / "artifacts" / "hub"
 #: check_notebook's figure-readability failures (see test_class_link_and_slider_check_through_the_proxy).
 FIGURE_SIZE = re.compile(r", figure \d+: tick labels [\d.]+ px high, below")
-
-
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _need(condition: bool, msg: str) -> None:
-    if not condition:
-        if _in_ci():
-            pytest.fail(msg + " -- CI must provide it (.ci/run)", pytrace=False)
-        pytest.skip(msg)
 
 
 def student_count() -> int:
@@ -93,7 +88,6 @@ class Classroom:
     hub: hh.Hub
     course: hh.CourseRemote
     students: list
-    setup_seconds: float
 
     def student(self, k: int) -> hh.Student:
         return self.students[k]
@@ -102,23 +96,22 @@ class Classroom:
 @pytest.fixture(scope="module")
 def classroom():
     """The hub with every student logged in, served and holding the course; torn down and checked."""
-    _need(hasattr(os, "geteuid") and os.geteuid() == 0,
-          "the hub test needs root: the deployment runs each student as their own Linux user")
+    need(hasattr(os, "geteuid") and os.geteuid() == 0,
+         "the hub test needs root: the deployment runs each student as their own Linux user")
     try:
         import jupyterhub  # noqa: F401
         import nbgitpuller  # noqa: F401
     except ImportError as exc:
-        _need(False, f"the `hub` extra is not installed ({exc}); pip install -c requirements/lock.txt -e '.[hub]'")
-    _need(os.access(hh.PROXY, os.X_OK), f"configurable-http-proxy not found at {hh.PROXY}; {hh.PROXY_HINT}")
-    _need(shutil.which("git") is not None and shutil.which("adduser") is not None
-          and shutil.which("unshare") is not None,
-          "the hub test needs git, adduser (Debian's package `adduser`) and unshare (util-linux)")
+        need(False, f"the `hub` extra is not installed ({exc}); pip install -c requirements/lock.txt -e '.[hub]'")
+    need(os.access(hh.PROXY, os.X_OK), f"configurable-http-proxy not found at {hh.PROXY}; {hh.PROXY_HINT}")
+    need(shutil.which("git") is not None and shutil.which("adduser") is not None
+         and shutil.which("unshare") is not None,
+         "the hub test needs git, adduser (Debian's package `adduser`) and unshare (util-linux)")
     n = student_count()
     prefix = "hubt" + secrets.token_hex(3)
     names = [f"{prefix}-s{k:02d}" for k in range(n)]
     course = hh.CourseRemote(sorted(NOTEBOOKS.glob("*.ipynb")), name=FOLDER, branch=BRANCH)
     hub = hh.Hub(names)
-    t0 = time.monotonic()
     try:
         course.start()
         hub.start()
@@ -132,7 +125,7 @@ def classroom():
         results = hh.run_students(students, arrive)
         failed = {k: v for k, v in results.items() if isinstance(v, Exception)}
         assert not failed, "students could not start:\n" + "\n".join(f"{k}: {v}" for k, v in failed.items())
-        yield Classroom(hub, course, students, time.monotonic() - t0)
+        yield Classroom(hub, course, students)
     finally:
         _teardown(hub, course, names)
 
@@ -148,6 +141,7 @@ def _teardown(hub: hh.Hub, course: hh.CourseRemote, names) -> None:
     except Exception as exc:  # noqa: BLE001 - reported below, after the users are removed
         problems.append(f"stopping: {type(exc).__name__}: {exc}")
     left = hub.leftovers() + course.leftovers()
+    problems += [f"still running after the hub stopped (ended by PID): {p}" for p in hub.forced]
     problems += hh.remove_system_users(names)
     users = [n for n in names if hh.system_user_exists(n)]
     homes = [f"/home/{n}" for n in names if os.path.exists(f"/home/{n}")]
@@ -186,11 +180,11 @@ def test_class_link_and_slider_check_through_the_proxy(classroom):
     """The class link in Chromium: hub login page, nbgitpuller, chapter 1 open in JupyterLab;
     then the browser suite's check (Run All, every slider changes its figure) through the proxy."""
     chromium = hh.lab_harness.find_chromium()
-    _need(chromium is not None, f"Chromium not found; {hh.lab_harness.INSTALL_HINT}")
+    need(chromium is not None, f"Chromium not found; {hh.lab_harness.INSTALL_HINT}")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        _need(False, "Playwright for Python is not installed (pip install -e '.[test]')")
+        need(False, "Playwright for Python is not installed (pip install -e '.[test]')")
     student = classroom.student(0)
     lab = hh.StudentLab(student)
     lab.write_lab_setting("@jupyterlab/apputils-extension", "notification",
