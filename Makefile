@@ -1,15 +1,20 @@
 # Two commands do everything on a fresh machine with Python 3.11+ and make:
 #   make lab    set up .venv if needed, open the course in JupyterLab (127.0.0.1, token auth)
-#   make test   set up .venv if needed, run every test (unit, doctests, notebooks, browser)
+#   make test   set up .venv if needed, run every test (unit, doctests, notebooks, browser, book,
+#               nbgrader round trip, JupyterHub class)
 # Other targets: make execute (regenerate stored notebook outputs), make student (student
 # version into build/student), make course (nbgrader course folder into build/course), make book
-# (static website into build/book), make bench (print the benchmark tables), make lock, make clean.
+# (static website into build/book), make hub (a class on JupyterHub, deploy/), make bench (print
+# the benchmark tables), make lock, make clean.
 
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 LOCK   := requirements/lock.txt
-EXTRAS ?= notebook,test,bench
+# Everything `make test` needs (the `reference` extra, PyTorch, is added by CI; without it the
+# autodiff comparison with PyTorch skips locally, with its reason).
+EXTRAS ?= notebook,test,bench,classroom,book,hub
+LAB_EXTRAS ?= notebook
 PORT   ?= 8888
 CHAPTERS ?=
 FORCE  ?=
@@ -22,13 +27,18 @@ space  := $(subst ,, )
 extras_set = $(sort $(subst $(comma),$(space),$(1)))
 stamp_for  = $(VENV)/.installed-$(subst $(space),-,$(strip $(call extras_set,$(1))))
 STAMP        := $(call stamp_for,$(EXTRAS))
+LAB_STAMP    := $(call stamp_for,$(LAB_EXTRAS))
 COURSE_STAMP := $(call stamp_for,$(EXTRAS)$(comma)classroom)
 BOOK_STAMP   := $(call stamp_for,$(EXTRAS)$(comma)book)
+HUB_STAMP    := $(call stamp_for,$(EXTRAS)$(comma)hub)
+# configurable-http-proxy for JupyterHub, from npm into deploy/jupyterhub (never globally)
+HUB_PROXY    := deploy/jupyterhub/node_modules/.bin/configurable-http-proxy
+NPM          := $(shell command -v npm 2>/dev/null)
 
-.PHONY: lab test unit notebooks browser execute student course book bench lock clean help
+.PHONY: lab test unit notebooks browser execute student course book hub-setup hub bench lock clean help
 
 help:
-	@sed -n '1,6p' Makefile
+	@sed -n '1,8p' Makefile
 
 $(VENV)/.installed-%: pyproject.toml $(LOCK)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=/path/to/python3.11")'
@@ -37,13 +47,21 @@ $(VENV)/.installed-%: pyproject.toml $(LOCK)
 	$(PY) -m pip install --quiet --disable-pip-version-check -c $(LOCK) -e ".[$(subst -,$(comma),$*)]"
 	touch $@
 
-lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) \
-	    --ServerApp.root_dir=notebooks --ServerApp.open_browser=False \
+$(HUB_PROXY): deploy/jupyterhub/package.json deploy/jupyterhub/package-lock.json
+	npm ci --prefix deploy/jupyterhub --no-audit --no-fund
+	touch $@
+
+# The learner's JupyterLab: lab_config/ hides the grading tools (nbgrader's menus and
+# handlers, installed with the classroom extra for `make test` and teachers).
+lab: $(LAB_STAMP)
+	JUPYTER_CONFIG_PATH=$(CURDIR)/lab_config $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
+	    --ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks --ServerApp.open_browser=False \
 	    $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
-test: $(STAMP)
-	$(PY) -m pytest --nbval --nbval-current-env --nbval-cell-timeout=120
+# Test files run in reverse order here (`make unit` keeps the usual order), so a test that only
+# passes because another file ran first fails one of the two.
+test: $(STAMP) $(if $(NPM),$(HUB_PROXY))
+	$(PY) -m pytest --nbval --nbval-current-env --nbval-cell-timeout=120 --reverse-modules
 
 unit: $(STAMP)
 	$(PY) -m pytest tests calclib
@@ -69,6 +87,11 @@ course: $(COURSE_STAMP)
 book: $(BOOK_STAMP)
 	$(PY) tools/build_book.py notebooks build/book
 
+# A class on JupyterHub on this machine (README, "A class on JupyterHub"; run as root).
+hub-setup: $(HUB_STAMP) $(HUB_PROXY)
+hub: hub-setup
+	$(VENV)/bin/jupyterhub -f deploy/jupyterhub/jupyterhub_config.py
+
 bench: $(STAMP)
 	for b in benchmarks/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
@@ -77,4 +100,4 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable --exclude calclib > $(LOCK)
 
 clean:
-	rm -rf $(VENV) build .pytest_cache
+	rm -rf $(VENV) build .pytest_cache deploy/jupyterhub/node_modules

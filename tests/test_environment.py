@@ -20,7 +20,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-EXTRAS = ("notebook", "test", "bench", "book", "hub")
+EXTRAS = ("notebook", "test", "bench", "classroom", "book", "hub")
 
 
 def _pyproject():
@@ -96,7 +96,7 @@ def test_environment_installs_through_the_lock_and_the_package():
     constraint = [line for line in pip if re.fullmatch(r"-[cr]\s+requirements/lock\.txt", line)]
     assert constraint, "environment.yml's pip section must use the lock: `-c requirements/lock.txt`"
     editable = [line for line in pip if line.startswith("-e ")]
-    assert editable, "environment.yml must install the package itself: `-e .[notebook,test,bench,book,hub]`"
+    assert editable, "environment.yml must install the package itself: `-e .[notebook,test,bench,classroom,book,hub]`"
     target = editable[0][3:].strip()
     match = re.fullmatch(r"\.(?:\[([\w,\s-]+)\])?", target)
     assert match, f"unexpected editable target {target!r}"

@@ -363,6 +363,31 @@ def test_chapters_are_unique():
     assert not repeated, f"chapters {repeated} appear in more than one notebook"
 
 
+def test_one_notebook_per_section_of_the_source_text():
+    """The course is complete: chapter n exists for every section n, once."""
+    chapters = sorted(load(p).metadata.get("course", {}).get("chapter") for p in NOTEBOOKS)
+    missing = [f"{n} ({title})" for n, title in SECTIONS.items() if n not in chapters]
+    assert not missing, f"no notebook for chapter(s) {', '.join(missing)}"
+    assert chapters == sorted(SECTIONS)
+
+
+LINK = re.compile(r"\]\(([^)#\s]+\.ipynb)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_links_between_chapters_resolve_and_the_summary_points_onward(path):
+    nb = load(path)
+    links = [(i, target) for i, c in enumerate(nb.cells) if c.cell_type == "markdown"
+             for target in LINK.findall(_src(c))]
+    broken = [f"cell {i}: {target}" for i, target in links if not (NB_DIR / target).is_file()]
+    assert not broken, f"{path.name}: links to notebooks that do not exist: {broken}"
+    chapter = nb.metadata["course"]["chapter"]
+    summary = next(c for c in nb.cells[::-1] if _has_heading(c, "Summary"))
+    following = [p.name for p in NOTEBOOKS if p.name.startswith(f"{chapter + 1:02d}_")]
+    wanted = following[0] if following else NOTEBOOKS[0].name      # the last chapter links back to the start
+    assert wanted in LINK.findall(_src(summary)), f"{path.name}: the summary must link to {wanted}"
+
+
 def test_sections_match_the_source_text():
     """Bonus check: the embedded section list is the source text's ``## `` headings, in order."""
     if not SEED.is_file():

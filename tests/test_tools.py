@@ -373,6 +373,9 @@ def project_copy(tmp_path):
     (tmp_path / "requirements").mkdir()
     shutil.copy(ROOT / "requirements" / "lock.txt", tmp_path / "requirements" / "lock.txt")
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
+    (tmp_path / "deploy" / "jupyterhub").mkdir(parents=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / "deploy" / "jupyterhub" / name, tmp_path / "deploy" / "jupyterhub" / name)
     return tmp_path
 
 
@@ -382,7 +385,7 @@ def _dry_run(folder, *args):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     installs = [line.replace('"', "") for line in lines if "pip install" in line and " -e " in line]
-    stamps = [line.split()[1] for line in lines if line.startswith("touch ")]
+    stamps = [line.split()[1] for line in lines if line.startswith("touch .venv/")]
     return installs, stamps
 
 
@@ -396,7 +399,7 @@ def _install(folder, *args):
 
 def test_install_stamp_depends_on_the_extras(project_copy):
     installs, _ = _dry_run(project_copy, "test")
-    assert len(installs) == 1 and ".[bench,notebook,test]" in installs[0], installs
+    assert len(installs) == 1 and ".[bench,book,classroom,hub,notebook,test]" in installs[0], installs
     default = _install(project_copy)
     assert _dry_run(project_copy, "test")[0] == [], "installed with the default extras: nothing to do"
 
@@ -406,6 +409,9 @@ def test_install_stamp_depends_on_the_extras(project_copy):
     assert _install(project_copy, "EXTRAS=notebook,test,bench,reference") != default
     # the same set in another order or with a space is the same set
     assert _dry_run(project_copy, "test", "EXTRAS=reference, bench,test,notebook")[0] == []
+    # `make lab` installs only what a learner needs
+    installs, _ = _dry_run(project_copy, "lab")
+    assert len(installs) == 1 and ".[notebook]" in installs[0], installs
     assert _dry_run(project_copy, "test")[0] == [], "the default set is still installed"
     # a set not installed yet (a subset too) installs
     assert len(_dry_run(project_copy, "unit", "EXTRAS=test")[0]) == 1
@@ -418,10 +424,11 @@ def test_install_stamp_depends_on_the_extras(project_copy):
 
 def test_course_target_adds_the_classroom_extra(project_copy):
     """`make course` needs nbgrader: it installs EXTRAS plus `classroom`, and passes CHAPTERS/FORCE on."""
-    _install(project_copy)
-    installs, stamps = _dry_run(project_copy, "course")
+    _install(project_copy, "EXTRAS=notebook,test,bench")
+    installs, stamps = _dry_run(project_copy, "course", "EXTRAS=notebook,test,bench")
     assert len(installs) == 1 and ".[bench,classroom,notebook,test]" in installs[0], installs
     (project_copy / stamps[0]).touch()
+    _install(project_copy)
     result = subprocess.run([_make(), "-n", "course", "CHAPTERS=1 2", "FORCE=1"], cwd=project_copy,
                             capture_output=True, text=True, timeout=60)
     command = " ".join(result.stdout.replace("\\\n", " ").split())
@@ -433,5 +440,5 @@ def test_course_target_adds_the_classroom_extra(project_copy):
 
 
 def test_book_target_adds_the_book_extra(project_copy):
-    installs, _ = _dry_run(project_copy, "book")
+    installs, _ = _dry_run(project_copy, "book", "EXTRAS=notebook,test,bench")
     assert len(installs) == 1 and ".[bench,book,notebook,test]" in installs[0], installs

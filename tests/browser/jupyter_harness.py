@@ -82,6 +82,7 @@ WAIT = 90.0            # page, notebook, kernel and widget readiness
 RUN_TIMEOUT = 300.0    # Run All of one notebook
 CHANGE_TIMEOUT = 30.0  # key press on a slider -> new figure in the page
 RUN_START_WAIT = WAIT  # Run All clicked -> some cell starts (else it is clicked once more)
+RUN_STALL = 30.0       # Run All left cells unrun with nothing running this long: clicked once more
 
 #: Tick labels must show at least this high in the browser (issue 8: readable figures).
 MIN_TICK_PX = 10.0
@@ -638,8 +639,25 @@ _NOTEBOOK_READY_JS = """
 (path) => {
   const w = window.jupyterapp.shell.currentWidget;
   if (!w || !w.context || w.context.path !== path || !w.isVisible) return false;
+  const kernel = w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   const indicator = w.node.querySelector('.jp-Notebook-ExecutionIndicator');
-  return !!indicator && indicator.dataset.status === 'idle' && w.node.querySelectorAll('.jp-Cell').length > 0;
+  return !!kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+         && !!indicator && indicator.dataset.status === 'idle' && w.node.querySelectorAll('.jp-Cell').length > 0;
+}
+"""
+
+#: In-page: wait (at most ``ms``) until the shown notebook's document, session and kernel
+#: are ready and the kernel has answered ``kernel_info``; true if they were in time.
+_KERNEL_INFO_JS = """
+async ([path, ms]) => {
+  const w = window.jupyterapp.shell.currentWidget;
+  const ready = (async () => {
+    await w.context.ready;
+    await w.sessionContext.ready;
+    await w.sessionContext.session.kernel.info;
+    return true;
+  })();
+  return await Promise.race([ready, new Promise(r => setTimeout(() => r(false), ms))]);
 }
 """
 
@@ -690,6 +708,11 @@ class LabPage:
         self.close_documents()
         page.evaluate("(path) => { window.jupyterapp.commands.execute('docmanager:open', "
                       "{path, factory: 'Notebook'}); }", path)
+        # The kernel was started over REST just before: wait until the page is connected to it,
+        # it has answered kernel_info and is idle, so Run All reaches a settled kernel.
+        page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=timeout * 1000)
+        if not page.evaluate(_KERNEL_INFO_JS, [path, int(timeout * 1000)]):
+            raise TimeoutError(f"{path}: its kernel did not answer kernel_info within {timeout:g} s")
         page.wait_for_function(_NOTEBOOK_READY_JS, arg=path, timeout=timeout * 1000)
         return page
 
@@ -908,13 +931,23 @@ def _error_outputs(page) -> list[tuple[int, str]]:
              .map(o => [Number(c.dataset.windowedListIndex), o.textContent.trim()]))""")
 
 
-def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float = RUN_TIMEOUT) -> None:
+class RunAllStalled(TimeoutError):
+    """Run All stopped part-way: cells left unrun, none running or queued, no error, kernel idle."""
+
+
+def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float = RUN_TIMEOUT,
+                     stall: float | None = None) -> None:
     """Wait until no code cell is queued or running and the kernel is idle.
 
     Done when every code cell has an execution count, or when none is
-    pending (``[*]``) and an error stopped the run.
+    pending (``[*]``) and an error stopped the run. With ``stall`` (seconds),
+    raises :class:`RunAllStalled` once cells have stayed unrun that long with
+    nothing running, no error and the kernel idle (seen once in five runs on a
+    machine with load 4 plus two busy processes: the first notebook after
+    JupyterLab loaded ran its first cells only).
     """
     deadline = time.monotonic() + timeout
+    idle_since = None
     while True:
         states = _code_cell_states(page)
         pending = [i for i, p in states if "*" in p]
@@ -923,6 +956,15 @@ def wait_for_run_all(page, server: JupyterServer, kernel_id: str, timeout: float
             indicator = page.get_attribute(f"{PANEL} .jp-Notebook-ExecutionIndicator", "data-status")
             if indicator == "idle" and server.kernel_state(kernel_id) == "idle":
                 return
+        if stall is not None and not pending and not counted:
+            idle = page.get_attribute(f"{PANEL} .jp-Notebook-ExecutionIndicator", "data-status") == "idle"
+            idle_since = (idle_since or time.monotonic()) if idle else None
+            if idle_since is not None and time.monotonic() - idle_since > stall:
+                not_run = [i for i, p in states if not re.fullmatch(r"\[\d+\]:", p.strip())]
+                raise RunAllStalled(f"Run All stopped: {len(not_run)} cell(s) not run, the first is cell "
+                                    f"{not_run[0]}; nothing running for {stall:g} s")
+        else:
+            idle_since = None
         if time.monotonic() > deadline:
             not_run = [i for i, p in states if not re.fullmatch(r"\[\d+\]:", p.strip())]
             if pending:
@@ -1196,7 +1238,12 @@ def _check_in_page(report, stage, page, server, kernel_id, page_errors, path, so
     t1 = time.monotonic()
     if run_all_cells(page, timeout=RUN_START_WAIT):
         report.notes.append(f"{path}: Run All started no cell within {RUN_START_WAIT:g} s; clicked it again")
-    wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
+    try:
+        wait_for_run_all(page, server, kernel_id, timeout=run_timeout, stall=RUN_STALL)
+    except RunAllStalled as exc:  # once more from the top, and say so
+        report.notes.append(f"{path}: {exc}; clicked Run All again")
+        click_menu(page, "Run", "Run All Cells")
+        wait_for_run_all(page, server, kernel_id, timeout=run_timeout)
     report.timings["run all"] = time.monotonic() - t1
 
     for index, prompt in _code_cell_states(page):
