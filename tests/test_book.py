@@ -64,6 +64,7 @@ def _run_tool(*args, timeout=600):
 def _words(text):
     """Lower-case words of `text` joined by one space (link targets, markup and math signs dropped)."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'")  # Sphinx's smart quotes: 11's -> 11\u2019s
     return " ".join(re.findall(r"[a-z0-9']+", build_book._plain(text).lower()))
 
 

@@ -365,6 +365,14 @@ def _make():
     return make
 
 
+def _make_env():
+    """The environment without what an outer `make` passes down: `make test EXTRAS=...` exports
+    EXTRAS and MAKEFLAGS to its recipes, which would override the defaults these tests check."""
+    drop = {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES", "EXTRAS", "LAB_EXTRAS", "CHAPTERS",
+            "FORCE", "PORT", "PYTHON"}
+    return {k: v for k, v in os.environ.items() if k not in drop}
+
+
 @pytest.fixture
 def project_copy(tmp_path):
     """Makefile, pyproject.toml and the lock in a temporary folder, with a .venv that looks installed."""
@@ -381,7 +389,8 @@ def project_copy(tmp_path):
 
 def _dry_run(folder, *args):
     """``make -n`` in `folder`: (the pip install lines of the stamp rule, the stamp it would touch)."""
-    result = subprocess.run([_make(), "-n", *args], cwd=folder, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([_make(), "-n", *args], cwd=folder, capture_output=True, text=True, timeout=60,
+                            env=_make_env())
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     installs = [line.replace('"', "") for line in lines if "pip install" in line and " -e " in line]
@@ -430,10 +439,11 @@ def test_course_target_adds_the_classroom_extra(project_copy):
     (project_copy / stamps[0]).touch()
     _install(project_copy)
     result = subprocess.run([_make(), "-n", "course", "CHAPTERS=1 2", "FORCE=1"], cwd=project_copy,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=60, env=_make_env())
     command = " ".join(result.stdout.replace("\\\n", " ").split())
     assert command == ".venv/bin/python tools/make_course.py notebooks build/course --chapters 1 2 --force", command
-    result = subprocess.run([_make(), "-n", "course"], cwd=project_copy, capture_output=True, text=True, timeout=60)
+    result = subprocess.run([_make(), "-n", "course"], cwd=project_copy, capture_output=True, text=True,
+                            timeout=60, env=_make_env())
     assert " ".join(result.stdout.replace("\\\n", " ").split()) == \
         ".venv/bin/python tools/make_course.py notebooks build/course"
 

@@ -1,9 +1,9 @@
-"""Fixtures of the browser suite: one JupyterLab server and one Chromium per session.
+"""Fixtures of the browser suite: one JupyterLab server and one Chromium per run of this folder.
 
 * ``lab`` starts JupyterLab (serving a temporary copy of ``notebooks/`` plus the
   fixture notebooks under ``_fixtures/``) and Debian's Chromium (a 1280 x 900
   window; JupyterLab is loaded once, in one tab that every notebook uses in
-  turn), and after the last test stops both and fails the session's teardown
+  turn), and after the last test stops both and fails the teardown
   if any server, kernel or browser process is left behind.
 * At the end of the run every problem found is listed, one full line each.
 * Without Chromium the tests skip with an install hint; under CI (``CI=true``,
@@ -89,9 +89,12 @@ def chromium(pytestconfig) -> str:
     return require_chromium(in_ci(pytestconfig))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def lab(pytestconfig, chromium):
-    """One JupyterLab server and one Chromium for the whole session, checked for leaks after."""
+    """One JupyterLab server and one Chromium for this folder's tests, checked for leaks after.
+
+    Package scope, not session: Playwright's sync API allows one driver per thread, so the
+    browser must be closed before another test file (tests/test_book.py) starts its own."""
     require_playwright(pytestconfig)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("**/*.png"):
