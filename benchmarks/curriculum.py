@@ -6,6 +6,8 @@ Measured in one run, on this machine:
    trivial code cell each) run the same way: the ratio says what the course's own computation adds
    to the fixed cost of starting a kernel per notebook. Targets (issues 11-13): the whole course in
    at most 60 s on a 2-core machine, and within 2x the empty notebooks' time.
+   For information, also the same number of notebooks that only import what every chapter imports,
+   which splits the cost per notebook into kernel start, imports and the chapter's own cells.
 2. The capstone (chapter 12): each code cell run in this process, in order; the slowest one is the
    training loop. Target: at most 5 s.
 
@@ -37,10 +39,15 @@ def _pytest(args, cwd):
     return elapsed
 
 
-def empty_notebooks(folder, n):
+#: What every course notebook imports first (for the "imports only" line, for information).
+IMPORTS = ("import numpy as np\nimport matplotlib.pyplot as plt\nfrom ipywidgets import interact\n"
+           "from calclib import plots\nfrom calclib.exercises import check\nplots.use_course_style()")
+
+
+def empty_notebooks(folder, n, source="x = 1"):
     import nbformat
     for k in range(n):
-        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", execution_count=1)])
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source, execution_count=1)])
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nbformat.write(nb, folder / f"{k + 1:02d}_empty.ipynb")
 
@@ -78,6 +85,10 @@ def main():
         empty_notebooks(tmp, n)
         _pytest([str(tmp)], tmp)                       # warm-up: imports, font cache, kernel spec
         t_empty = _pytest([str(tmp)], tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = pathlib.Path(tmp)
+        empty_notebooks(tmp, n, IMPORTS)
+        t_imports = _pytest([str(tmp)], tmp)
     t_course = _pytest(["notebooks"], ROOT)
     ratio = t_course / t_empty
     print(f"nbval, {n} course notebooks : {t_course:6.1f} s   (target <= {COURSE_TARGET_S:.0f} s: "
@@ -85,6 +96,10 @@ def main():
     print(f"nbval, {n} empty notebooks  : {t_empty:6.1f} s")
     print(f"ratio course / empty        : {ratio:6.2f}     (target <= {RATIO_TARGET:.0f}: "
           f"{'met' if ratio <= RATIO_TARGET else 'NOT met'})")
+    print(f"for information: {n} notebooks that only import the course's stack (numpy, matplotlib, "
+          f"ipywidgets, calclib): {t_imports:.1f} s,\n  ratio course / imports only {t_course / t_imports:.2f}; "
+          f"per notebook: kernel {t_empty / n:.2f} s, imports {(t_imports - t_empty) / n:.2f} s, "
+          f"the chapter itself {(t_course - t_imports) / n:.2f} s")
 
     capstone = ROOT / "notebooks" / "12_summary.ipynb"
     if capstone.exists():

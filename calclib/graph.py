@@ -213,7 +213,7 @@ def _check_options(ax, show_local, digits, fontsize):
 
 
 def _fmt(v, digits):
-    return f"{v:.{digits}g}"
+    return f"{v:.{digits}g}".replace("-", "\u2212")  # a typographic minus, as in matplotlib's ticks
 
 
 def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=4, fontsize=9,

@@ -20,6 +20,11 @@ def close_figures():
     plt.close("all")
 
 
+def _minus(text):
+    """The graph writes negative numbers with a typographic minus sign (U+2212)."""
+    return text.replace("-", "\u2212")
+
+
 def neuron():
     """o = tanh(x1*w1 + x2*w2 + b), the classic 10-node example."""
     x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
@@ -51,13 +56,13 @@ def test_every_node_is_drawn_once_with_its_value_and_gradient():
         box = d.boxes[node]
         assert box in d.ax.texts and box.get_bbox_patch() is not None
         lines = [line.rstrip() for line in box.get_text().splitlines()]   # padded to the layer's width
-        assert lines[1] == f"data {node.data:.4g}" and lines[2] == f"grad {node.grad:.4g}"
+        assert lines[1] == _minus(f"data {node.data:.4g}") and lines[2] == _minus(f"grad {node.grad:.4g}")
         assert lines == d.texts[node].splitlines()
         assert texts.count(box.get_text()) == 1
     assert d.texts[o].splitlines() == ["o = tanh(n)", "data 0.7071", "grad 1"]
     assert d.texts[nodes[0]].splitlines()[0] == d.names[nodes[0]]      # a leaf: just its name
     box_x1w1 = next(t for n, t in d.texts.items() if n.label == "x1w1")
-    assert box_x1w1.splitlines() == ["x1w1 = x1 * w1", "data -6", "grad 0.5"]
+    assert box_x1w1.splitlines() == ["x1w1 = x1 * w1", "data \u22126", "grad 0.5"]
 
 
 def test_one_arrow_per_edge_from_operand_to_result_left_to_right():
@@ -74,7 +79,7 @@ def test_one_arrow_per_edge_from_operand_to_result_left_to_right():
         (xa, _), (xb, _) = arrow._posA_posB
         assert xa < xb                                       # layered, left to right
     # each arrow is labelled with its local derivative
-    assert [t.get_text() for t in d.edge_labels] == [f"×{e.local:.4g}" for e in edges]
+    assert [t.get_text() for t in d.edge_labels] == [_minus(f"×{e.local:.4g}") for e in edges]
     assert not cg.draw_graph(o, show_local=False).edge_labels
 
 
@@ -189,7 +194,7 @@ def test_each_step_fills_in_gradients_and_highlights_its_edge():
         for node, text in d.texts.items():
             grad_line = text.splitlines()[2]
             if node in state.complete:
-                assert grad_line == f"grad {node.grad:.4g}"
+                assert grad_line == _minus(f"grad {node.grad:.4g}")
             elif node in state.grads:
                 assert grad_line.endswith(" + ?")
             else:

@@ -45,6 +45,7 @@ MIN_EXERCISES = 3
 MIN_INTERACTIVE = 2
 TAG_NBVAL_IGNORE = "nbval-ignore-output"
 MAX_CODE_LINE = 96
+MAX_PRINTED_LINE = 100
 CHECK_IMPORT = "from calclib.exercises import check"
 
 
@@ -298,6 +299,14 @@ def structure_problems(nb, filename):
             if len(line) > MAX_CODE_LINE:
                 problems.append(f"cell {index}, line {number}: {len(line)} characters; at most {MAX_CODE_LINE} "
                                 "fit JupyterLab's code cell at a 1280 px window without scrolling")
+        for output in cell.get("outputs", []):
+            if output.get("output_type") != "stream":
+                continue
+            for line in "".join(output.get("text", "")).splitlines():
+                if len(line) > MAX_PRINTED_LINE:
+                    problems.append(f"cell {index}: printed line of {len(line)} characters (at most "
+                                    f"{MAX_PRINTED_LINE}; longer ones wrap mid-number at a 1280 px window): "
+                                    f"{line[:60]!r}...")
 
     static = [(i, c) for i, c in enumerate(nb.cells) if TAG_STATIC_FIGURE in _nbtools.tags(c)]
     if not static:

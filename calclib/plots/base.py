@@ -171,7 +171,18 @@ def legend_corner(ax, xy, *, soft=(), avoid=(), fontsize=9.0,
     return corner
 
 
-__all__ += ["legend_corner"]
+__all__ += ["legend_corner", "count"]
+
+
+def count(n, noun, plural=None):
+    """``n`` and `noun`, in the plural unless ``n`` is 1: for titles that change with a slider.
+
+    Examples
+    --------
+    >>> count(1, "step"), count(3, "step"), count(0, "pass", "passes")
+    ('1 step', '3 steps', '0 passes')
+    """
+    return f"{n} {noun if n == 1 else (plural or noun + 's')}"
 
 
 # ------------------------------------------------------------------ rendering

@@ -20,7 +20,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_callable, check_real
 from ..style import ACCENT, CURVE, PALETTE, SECANT, TANGENT
-from .base import Explorer, Slider, cheap_log_axes, corner_box, mark_data
+from .base import Explorer, Slider, cheap_log_axes, corner_box, count, mark_data
 
 __all__ = [
     "LossMap", "loss_map", "draw_loss_map", "unit_direction",
@@ -698,7 +698,7 @@ def plot_ranking_step(ax, path, names, k):
         raise ValueError(f"`k` must be a step between 0 and {path.steps}, got {k!r}")
     g = path.grads[i]
     return plot_ranked_partials(ax, g, names, xlim=path.xlim, log=True,
-                                title=f"after {i} steps (loss {path.losses[i]:.3f}): "
+                                title=f"after {count(i, 'step')} (loss {path.losses[i]:.3f}): "
                                       f"{names[int(np.argmax(np.abs(g)))]} matters most")
 
 

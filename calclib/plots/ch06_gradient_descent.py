@@ -22,7 +22,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._validation import as_float_array, check_callable, check_real, check_step
 from ..style import ACCENT, CURVE, PALETTE, SECANT, TANGENT
-from .base import Explorer, Slider, cheap_log_axes, corner_box, legend_corner, mark_data
+from .base import Explorer, Slider, cheap_log_axes, corner_box, count, legend_corner, mark_data
 from .ch05_gradient import draw_loss_map, loss_map
 
 __all__ = [
@@ -44,10 +44,10 @@ def _few_ticks(ax, n=4):
 def _status(res, gaps, short=False):
     """In words: how a gradient_descent run ended."""
     if res.success:
-        return f"done in {res.nit} steps" if short else f"converges in {res.nit} steps"
+        return f"done in {count(res.nit, 'step')}" if short else f"converges in {count(res.nit, 'step')}"
     if res.message.startswith("diverged") or gaps[-1] > gaps[0]:
         return "diverges" if short else f"diverges (the loss grew for {res.nit} steps)"
-    return f"{gaps[-1]:.0e} to go" if short else f"still {gaps[-1]:.0e} above L* after {res.nit} steps"
+    return f"{gaps[-1]:.0e} to go" if short else f"still {gaps[-1]:.0e} above L* after {count(res.nit, 'step')}"
 
 
 # ------------------------------------------------------------------ a descent run on the map
@@ -607,7 +607,8 @@ def plot_line_fit(ax, x, y, w, b, *, title=None):
     y = as_float_array(y, "y", ndim=1)
     dots, = ax.plot(x, y, "o", color=CURVE, ms=4, label="data")
     t = np.linspace(x.min(), x.max(), 2)
-    ax.plot(t, w * t + b, color=SECANT, lw=2, label=f"fit: y = {w:.2f} x {b:+.2f}")
+    sign = "+" if b >= 0 else "\u2212"
+    ax.plot(t, w * t + b, color=SECANT, lw=2, label=f"fit: y = {w:.2f} x {sign} {abs(b):.2f}")
     mark_data(dots)
     ax.set_xlabel("x")
     ax.set_ylabel("y")

@@ -668,12 +668,12 @@ def plot_minibatches(ax, data, batch_size, w0, *, wlim=(0.0, 3.0), k=20, rng=0, 
     batches = minibatch_losses(data, batch_size, w, k=k, rng=rng)
     full = data.loss(w)
     ax.add_collection(LineCollection([np.c_[w, b] for b in batches], colors=ACCENT, linewidths=0.9, alpha=0.55,
-                                     label=f"{k} mini-batches of {batch_size}"), autolim=False)
-    line, = ax.plot(w, full, color=CURVE, lw=2.2, label=f"training loss: all {data.size} examples")
+                                     label=f"{k} batches of {batch_size}"), autolim=False)
+    line, = ax.plot(w, full, color=CURVE, lw=2.2, label=f"all {data.size} examples")
     mark_data(line)
     if population is not None:
         ax.plot(w, np.asarray(population(w), dtype=float), color=PALETTE["black"], ls="--", lw=1.4,
-                label="population loss (an integral)")
+                label="integral")
     at_w0 = minibatch_losses(data, batch_size, np.array([w0]), k=k, rng=rng)[:, 0]
     full0 = float(data.loss(w0))
     ax.axvline(w0, color=PALETTE["grey"], lw=0.8)
@@ -687,7 +687,7 @@ def plot_minibatches(ax, data, batch_size, w0, *, wlim=(0.0, 3.0), k=20, rng=0, 
     ax.set_title(title if title is not None else
                  f"B = {batch_size}: batch losses spread ±{spread:.2f} at w = {w0:g}", fontsize=10)
     if legend:
-        ax.legend(loc="upper center", fontsize=8, borderaxespad=0.3)
+        ax.legend(loc="upper center", fontsize=8, borderaxespad=0.3, handlelength=1.6)
     return MinibatchPlot(batch_size, float(w0), full0, spread)
 
 

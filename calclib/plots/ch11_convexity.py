@@ -762,7 +762,7 @@ def plot_loss_along_line(ax, ts, losses, *, labels=("solution A", "solution B"),
         ax.annotate(text, (t, value), xytext=(0, 12), textcoords="offset points", ha="center", fontsize=8.5)
     ax.set_xlim(float(ts[0]), float(ts[-1]))
     fix_ylim(ax, losses, np.zeros(1), top=0.1)
-    ax.set_xlabel("t   (parameters (1 \u2212 t)\u00b7\u03b8_A + t\u00b7\u03b8_B)")
+    ax.set_xlabel(r"$t$   (parameters $(1 - t)\,\theta_A + t\,\theta_B$)")
     ax.set_ylabel("loss")
     ax.set_title(title if title is not None else
                  f"between two solutions the loss climbs to {losses[k]:.2f}, far above the chord", fontsize=10)

@@ -281,7 +281,8 @@ def plot_capstone_boundary(ax, weights, X, y, *, grid=None, title=None, legend=T
     ax.set_title(title if title is not None else f"boundary (black line): {100 * acc:.1f} % of points on "
                  "their side", fontsize=10)
     if legend:
-        legend_corner(ax, [(X[:, 0], X[:, 1])], fontsize=8.5)
+        boundary = [(np.asarray(seg)[:, 0], np.asarray(seg)[:, 1]) for seg in grid.boundary]
+        legend_corner(ax, [(X[:, 0], X[:, 1]), *boundary], fontsize=8.5)   # off the points and the line
     return CapstoneBoundaryPlot(acc, len(y))
 
 
