@@ -26,6 +26,8 @@ from .autodiff.engine import Value
 from .autodiff.listing import BackwardStep, backward_steps, expression, node_names, trace
 from .style import PALETTE
 
+# box_texts and format_number are shared with calclib.plots.ch07_chain_rule (its step-by-step
+# drawings), not part of the public API.
 __all__ = ["draw_graph", "GraphDrawing", "graph_layout", "Layout"]
 
 # Okabe-Ito colours, lightened for box fills (text stays black on them).
@@ -212,8 +214,42 @@ def _check_options(ax, show_local, digits, fontsize):
         raise ValueError(f"`fontsize` must be from 2 to 72 (points), got {size!r}")
 
 
-def _fmt(v, digits):
-    return f"{v:.{digits}g}".replace("-", "\u2212")  # a typographic minus, as in matplotlib's ticks
+def format_number(v, digits):
+    """`v` to `digits` significant digits, with a typographic minus as in matplotlib's ticks.
+
+    Examples
+    --------
+    >>> format_number(-0.5, 4), format_number(2 / 3, 3)
+    ('\u22120.5', '0.667')
+    """
+    return f"{v:.{digits}g}".replace("-", "\u2212")
+
+
+_fmt = format_number
+
+
+def box_texts(nodes, names, state, digits):
+    """The text of each node's box and its status, during a backward pass or after it.
+
+    A box reads ``name = expression``, ``data ...``, ``grad ...``; while ``state`` (a step of
+    :func:`calclib.autodiff.backward_steps`) is still adding into a node its grad reads
+    ``g + ?`` ("partial"), before any contribution ``?`` ("unknown"). ``state=None``: after
+    ``backward()``, every grad "known". Returns ``(texts, status)``, dicts keyed by node.
+    """
+    texts, status = {}, {}
+    for n in nodes:
+        expr = expression(n, names)
+        title = f"{names[n]} = {expr}" if expr else names[n]
+        if state is None:
+            g, status[n] = _fmt(n.grad, digits), "known"
+        elif n in state.complete:
+            g, status[n] = _fmt(state.grads[n], digits), "known"
+        elif n in state.grads:
+            g, status[n] = _fmt(state.grads[n], digits) + " + ?", "partial"
+        else:
+            g, status[n] = "?", "unknown"
+        texts[n] = f"{title}\ndata {_fmt(n.data, digits)}\ngrad {g}"
+    return texts, status
 
 
 def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=4, fontsize=9,
@@ -313,19 +349,7 @@ def draw_graph(root, ax=None, *, step=None, steps=None, show_local=True, digits=
             state = steps[step]
 
     # -- text of each box ----------------------------------------------------
-    texts, status = {}, {}
-    for n in nodes:
-        expr = expression(n, names)
-        title = f"{names[n]} = {expr}" if expr else names[n]
-        if state is None:
-            g, status[n] = _fmt(n.grad, digits), "known"
-        elif n in state.complete:
-            g, status[n] = _fmt(state.grads[n], digits), "known"
-        elif n in state.grads:
-            g, status[n] = _fmt(state.grads[n], digits) + " + ?", "partial"
-        else:
-            g, status[n] = "?", "unknown"
-        texts[n] = f"{title}\ndata {_fmt(n.data, digits)}\ngrad {g}"
+    texts, status = box_texts(nodes, names, state, digits)
 
     msg = ""
     if state is not None and state.index == 0:

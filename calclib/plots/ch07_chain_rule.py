@@ -27,9 +27,10 @@ from matplotlib.path import Path
 
 from .._validation import as_float_array, check_callable, check_int, check_real
 from ..autodiff.engine import Value
-from ..autodiff.listing import backward_steps, expression, node_names, trace
+from ..autodiff.listing import backward_steps, node_names, trace
 from ..autodiff.node import Node, topological_order
-from ..graph import EDGE_COLOR, HIGHLIGHT, LEAF_FILL, OP_FILL, ROOT_FILL, UNKNOWN_EDGE, graph_layout
+from ..graph import (EDGE_COLOR, HIGHLIGHT, LEAF_FILL, OP_FILL, ROOT_FILL, UNKNOWN_EDGE, box_texts,
+                     format_number, graph_layout)
 from ..style import ACCENT, CURVE, PALETTE, SECANT, TANGENT
 from .base import Explorer, Slider, cheap_log_axes, fix_ylim, grid_of, legend_corner, mark_data
 
@@ -218,34 +219,13 @@ class BackwardPassLayout:
         return (self.size[0], self.size[1] + self.title_height)
 
 
-def _fmt(v, digits):
-    return f"{v:.{digits}g}"
-
-
-def _step_texts(nodes, names, state, digits):
-    texts, status = {}, {}
-    for n in nodes:
-        expr = expression(n, names)
-        head = f"{names[n]} = {expr}" if expr else names[n]
-        if state is None:
-            g, status[n] = _fmt(n.grad, digits), "known"
-        elif n in state.complete:
-            g, status[n] = _fmt(state.grads[n], digits), "known"
-        elif n in state.grads:
-            g, status[n] = _fmt(state.grads[n], digits) + " + ?", "partial"
-        else:
-            g, status[n] = "?", "unknown"
-        texts[n] = f"{head}\ndata {_fmt(n.data, digits)}\ngrad {g}"
-    return texts, status
-
-
 def _caption(state, names, n_steps, digits):
     if state.index == 0:
         return f"step 0 of {n_steps}: the seed, {names[state.node]}.grad = 1"
     c, p = names[state.node], names[state.parent]
     return (f"step {state.index} of {n_steps}: {p}.grad += d{c}/d{p} \u00b7 {c}.grad = "
-            f"{_fmt(state.local, digits)} \u00d7 {_fmt(state.grads[state.node], digits)} = "
-            f"{_fmt(state.contribution, digits)}")
+            f"{format_number(state.local, digits)} \u00d7 {format_number(state.grads[state.node], digits)} = "
+            f"{format_number(state.contribution, digits)}")
 
 
 _BOX_PAD = 0.55     # space between a box's text and its border, in units of the font size
@@ -313,7 +293,7 @@ def prepare_backward_pass(root, *, fontsize=8.5, digits=4, gap=0.8, max_nodes=30
     steps = list(backward_steps(root))
     texts, status, captions = [], [], []
     for state in steps:
-        t, s = _step_texts(nodes, names, state, digits)
+        t, s = box_texts(nodes, names, state, digits)
         texts.append(t)
         status.append(s)
         captions.append(_caption(state, names, len(steps) - 1, digits))
@@ -446,7 +426,7 @@ def plot_backward_pass(ax, prep, step, *, title=None, show_local=True):
         arrows.append(arrow)
         if show_local:
             lx, ly = prep.label_xy[i]
-            labels.append(ax.text(lx, ly, f"\u00d7{_fmt(e.local, 4)}", ha="center", va="center",
+            labels.append(ax.text(lx, ly, f"\u00d7{format_number(e.local, 4)}", ha="center", va="center",
                                   fontsize=fs - 1, color=colour, zorder=6,
                                   bbox=dict(boxstyle="round,pad=0.1", fc="white", ec="none", alpha=0.9)))
     ax.set_xlim(0, prep.size[0])
