@@ -139,6 +139,17 @@ def test_execute_reports_each_broken_notebook_and_goes_on(tmp_path):
     assert last == f"4 of 5 notebook(s) failed (see the messages above): {', '.join(map(str, paths[:4]))}", last
 
 
+def test_printed_text_is_stored_as_one_stream_however_the_kernel_split_it(tmp_path):
+    """Two flushed prints reach nbclient as two messages; the stored cell holds one stream, and a
+    figure between prints keeps them apart (consecutive streams only)."""
+    source = ("import sys, time\nprint(1); sys.stdout.flush(); time.sleep(0.3)\nprint(2)\n"
+              "from IPython.display import display, HTML\ndisplay(HTML('<b>x</b>'))\nprint(3)")
+    nb = _nbtools.run_notebook(_notebook(source), cwd=tmp_path, salt="streams")
+    outputs = nb.cells[0].outputs
+    assert [o.output_type for o in outputs] == ["stream", "display_data", "stream"], outputs
+    assert outputs[0].text == "1\n2\n" and outputs[2].text == "3\n"
+
+
 def test_execute_names_a_missing_notebook_and_a_folder(tmp_path):
     (tmp_path / "dir.ipynb").mkdir()
     result = _run("execute_notebooks.py", tmp_path / "missing.ipynb", tmp_path / "dir.ipynb")
@@ -387,10 +398,15 @@ def project_copy(tmp_path):
     return tmp_path
 
 
+def _make_n(folder, *args):
+    """``make -n args`` in `folder`, in an environment without an outer make's settings."""
+    return subprocess.run([_make(), "-n", *args], cwd=folder, capture_output=True, text=True, timeout=60,
+                          env=_make_env())
+
+
 def _dry_run(folder, *args):
     """``make -n`` in `folder`: (the pip install lines of the stamp rule, the stamp it would touch)."""
-    result = subprocess.run([_make(), "-n", *args], cwd=folder, capture_output=True, text=True, timeout=60,
-                            env=_make_env())
+    result = _make_n(folder, *args)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     installs = [line.replace('"', "") for line in lines if "pip install" in line and " -e " in line]
@@ -438,12 +454,10 @@ def test_course_target_adds_the_classroom_extra(project_copy):
     assert len(installs) == 1 and ".[bench,classroom,notebook,test]" in installs[0], installs
     (project_copy / stamps[0]).touch()
     _install(project_copy)
-    result = subprocess.run([_make(), "-n", "course", "CHAPTERS=1 2", "FORCE=1"], cwd=project_copy,
-                            capture_output=True, text=True, timeout=60, env=_make_env())
+    result = _make_n(project_copy, "course", "CHAPTERS=1 2", "FORCE=1")
     command = " ".join(result.stdout.replace("\\\n", " ").split())
     assert command == ".venv/bin/python tools/make_course.py notebooks build/course --chapters 1 2 --force", command
-    result = subprocess.run([_make(), "-n", "course"], cwd=project_copy, capture_output=True, text=True,
-                            timeout=60, env=_make_env())
+    result = _make_n(project_copy, "course")
     assert " ".join(result.stdout.replace("\\\n", " ").split()) == \
         ".venv/bin/python tools/make_course.py notebooks build/course"
 

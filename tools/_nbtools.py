@@ -608,11 +608,15 @@ def run_notebook(nb, cwd, timeout=120, salt="notebook", store_widget_state=True)
     `cwd`, with :func:`kernel_env`. A cell that raises (unless tagged
     ``raises-exception`` or marked ``# NBVAL_RAISES_EXCEPTION``), times out
     or kills the kernel raises :class:`CellError` with the cell's index.
-    Execution timing is not recorded, old widget state is dropped, and widget
+    Execution timing is not recorded, old widget state is dropped, widget
     model ids are made deterministic (:func:`canonical_widget_ids` with
-    `salt`, e.g. the notebook's file name).
+    `salt`, e.g. the notebook's file name), and consecutive stream outputs are
+    joined (nbconvert's ``CoalesceStreamsPreprocessor``): how the kernel splits
+    printed text into messages depends on timing, so without it an unchanged
+    cell could be stored as one stream one day and two the next.
     """
     from nbclient import NotebookClient
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
@@ -671,6 +675,7 @@ def run_notebook(nb, cwd, timeout=120, salt="notebook", store_widget_state=True)
             del nb.cells[index].metadata["tags"]
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
+    nb, _ = CoalesceStreamsPreprocessor().preprocess(nb, {})
     return canonical_widget_ids(nb, salt=salt)
 
 

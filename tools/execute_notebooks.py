@@ -79,35 +79,7 @@ def execute_notebook(path, timeout=120, store_widget_state=True):
         for where, kind, text in problems:
             lines.append(f"  {where}: {kind}: {text.strip()[:500]}")
         raise ExecutionFailed("\n".join(lines))
-    return coalesce_streams(executed)
-
-
-def coalesce_streams(nb):
-    """Join consecutive stream outputs of the same name in every code cell, in place.
-
-    How the kernel splits printed text into messages depends on timing, so without this an
-    unchanged cell could be stored as one stream one day and two the next.
-
-    >>> import nbformat
-    >>> cell = nbformat.v4.new_code_cell("print(1); print(2)")
-    >>> cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\\n"),
-    ...                 nbformat.v4.new_output("stream", name="stdout", text="2\\n")]
-    >>> [o.text for o in coalesce_streams(nbformat.v4.new_notebook(cells=[cell])).cells[0].outputs]
-    ['1\\n2\\n']
-    """
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        joined = []
-        for out in cell.outputs:
-            last = joined[-1] if joined else None
-            if (out.output_type == "stream" and last is not None and last.output_type == "stream"
-                    and last.name == out.name):
-                last.text = "".join(last.text) + "".join(out.text)
-            else:
-                joined.append(out)
-        cell.outputs = joined
-    return nb
+    return executed
 
 
 def serialize(nb):

@@ -223,9 +223,10 @@ def _caption(state, names, n_steps, digits):
     if state.index == 0:
         return f"step 0 of {n_steps}: the seed, {names[state.node]}.grad = 1"
     c, p = names[state.node], names[state.parent]
+    local, upstream, added = (format_number(v, digits)
+                              for v in (state.local, state.grads[state.node], state.contribution))
     return (f"step {state.index} of {n_steps}: {p}.grad += d{c}/d{p} \u00b7 {c}.grad = "
-            f"{format_number(state.local, digits)} \u00d7 {format_number(state.grads[state.node], digits)} = "
-            f"{format_number(state.contribution, digits)}")
+            f"{local} \u00d7 {upstream} = {added}")
 
 
 _BOX_PAD = 0.55     # space between a box's text and its border, in units of the font size

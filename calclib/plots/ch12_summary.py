@@ -281,7 +281,7 @@ def plot_capstone_boundary(ax, weights, X, y, *, grid=None, title=None, legend=T
     ax.set_title(title if title is not None else f"boundary (black line): {100 * acc:.1f} % of points on "
                  "their side", fontsize=10)
     if legend:
-        boundary = [(np.asarray(seg)[:, 0], np.asarray(seg)[:, 1]) for seg in grid.boundary]
+        boundary = [tuple(np.asarray(seg).T) for seg in grid.boundary]
         legend_corner(ax, [(X[:, 0], X[:, 1]), *boundary], fontsize=8.5)   # off the points and the line
     return CapstoneBoundaryPlot(acc, len(y))
 
